@@ -1,0 +1,203 @@
+"""Output checking: the built-in token comparison and adapters for the three custom-checker conventions.
+
+Custom checkers, interactors and managers are the problem setter's trusted programs: they are compiled
+and run on the host (they need the answers, which never enter a box), with a wall-clock limit. Each
+adapter maps the checker's way of reporting into one `CheckResult`; a checker that fails is JE.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ioi_agent.errors import PackageError
+from ioi_agent.judge.verdict import Verdict
+from ioi_agent.packages.model import Checker, CheckerKind
+
+CHECKER_TIMEOUT_S = 30.0
+KATTIS_AC, KATTIS_WA = 42, 43
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    verdict: Verdict
+    score: float  # in [0, 1]
+    message: str = ""
+
+
+# --- built-in comparison ---------------------------------------------------------------------------
+
+
+def _as_float(token: bytes) -> float | None:
+    try:
+        value = float(token)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def compare_tokens(output: bytes, answer: bytes, checker: Checker) -> CheckResult:
+    """Whitespace-separated tokens; case-insensitive unless asked; floats within the tolerance."""
+    if checker.space_change_sensitive:
+        out_tokens, ans_tokens = re.split(rb"(\s+)", output.strip()), re.split(rb"(\s+)", answer.strip())
+    else:
+        out_tokens, ans_tokens = output.split(), answer.split()
+    if len(out_tokens) != len(ans_tokens):
+        return CheckResult(Verdict.WA, 0.0, f"expected {len(ans_tokens)} tokens, got {len(out_tokens)}")
+    use_floats = checker.float_abs_tol is not None or checker.float_rel_tol is not None
+    for i, (got, want) in enumerate(zip(out_tokens, ans_tokens, strict=True)):
+        if got == want or (not checker.case_sensitive and got.lower() == want.lower()):
+            continue
+        if use_floats:
+            g, w = _as_float(got), _as_float(want)
+            if g is not None and w is not None and _close(g, w, checker):
+                continue
+        return CheckResult(Verdict.WA, 0.0, f"token {i + 1}: expected {want[:40]!r}, got {got[:40]!r}")
+    return CheckResult(Verdict.AC, 1.0)
+
+
+def _close(got: float, want: float, checker: Checker) -> bool:
+    err = abs(got - want)
+    if checker.float_abs_tol is not None and err <= checker.float_abs_tol:
+        return True
+    return checker.float_rel_tol is not None and err <= checker.float_rel_tol * abs(want)
+
+
+# --- trusted helper programs (checkers, interactors, managers) --------------------------------------
+
+_compile_lock = threading.Lock()
+
+
+def host_program(sources: list[Path], cache: Path) -> list[str]:
+    """The argv prefix running a trusted program: compiled once (cached by content) or run by python3."""
+    if len(sources) == 1 and sources[0].suffix == ".py":
+        return ["python3", str(sources[0])]
+    h = hashlib.sha256(b"host-cpp-v1")
+    for src in sorted(sources):
+        h.update(src.name.encode() + b"\0" + src.read_bytes())
+    binary = cache / "host-bin" / h.hexdigest()[:24] / "prog"
+    with _compile_lock:
+        if not binary.exists():
+            binary.parent.mkdir(parents=True, exist_ok=True)
+            compiler = shutil.which("g++")
+            if not compiler:
+                raise PackageError(sources[0], "g++ is needed on the host to build this checker", fix="install g++")
+            cpp = [str(s) for s in sources if s.suffix in (".cpp", ".cc", ".cxx", ".c")]
+            includes = sorted({f"-I{s.parent}" for s in sources})
+            tmp = binary.with_suffix(".tmp")
+            proc = subprocess.run(
+                [compiler, "-O2", "-std=gnu++17", *includes, "-o", str(tmp), *cpp],
+                capture_output=True,
+                text=True,
+            )
+            if proc.returncode != 0:
+                raise PackageError(sources[0], "the checker does not compile: " + proc.stderr.strip()[-300:])
+            tmp.replace(binary)
+    return [str(binary)]
+
+
+def _read_score(text: str) -> float | None:
+    match = re.search(r"[-+]?\d*\.?\d+(?:[eE][-+]?\d+)?", text)
+    return None if not match else float(match.group())
+
+
+def _fraction(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def kattis_result(returncode: int, feedback: Path, stderr: str) -> CheckResult:
+    """Map an output validator's exit code and feedback folder to a result."""
+    message = ""
+    for name in ("judgemessage.txt", "teammessage.txt"):
+        if (feedback / name).is_file():
+            message = (feedback / name).read_text(errors="replace").strip()[:500]
+            break
+    if returncode == KATTIS_AC:
+        score_file = feedback / "score.txt"
+        score = 1.0
+        if score_file.is_file():
+            value = _read_score(score_file.read_text(errors="replace"))
+            if value is None:
+                return CheckResult(Verdict.JE, 0.0, "validator wrote an unreadable score.txt")
+            score = _fraction(value)
+        return CheckResult(Verdict.AC if score > 0 else Verdict.WA, score, message)
+    if returncode == KATTIS_WA:
+        return CheckResult(Verdict.WA, 0.0, message)
+    return CheckResult(Verdict.JE, 0.0, f"output validator exited with {returncode}: {stderr.strip()[-300:]}")
+
+
+def run_checker(
+    checker: Checker,
+    cache: Path,
+    input_path: Path,
+    answer_path: Path | None,
+    output_path: Path,
+) -> CheckResult:
+    """Judge one output with the problem's checker."""
+    if checker.kind == CheckerKind.DIFF:
+        answer = answer_path.read_bytes() if answer_path else b""
+        return compare_tokens(output_path.read_bytes(), answer, checker)
+    prog = host_program(checker.sources, cache)
+    answer = str(answer_path) if answer_path else "/dev/null"
+    try:
+        if checker.kind == CheckerKind.KATTIS:
+            with tempfile.TemporaryDirectory(prefix="feedback-") as fb, open(output_path, "rb") as out:
+                proc = subprocess.run(
+                    [*prog, str(input_path), answer, fb + "/", *checker.flags],
+                    stdin=out,
+                    capture_output=True,
+                    text=True,
+                    timeout=CHECKER_TIMEOUT_S,
+                )
+                return kattis_result(proc.returncode, Path(fb), proc.stderr)
+        if checker.kind == CheckerKind.CMS:
+            proc = subprocess.run(
+                [*prog, str(input_path), answer, str(output_path)],
+                capture_output=True,
+                text=True,
+                timeout=CHECKER_TIMEOUT_S,
+            )
+            return cms_result(proc.returncode, proc.stdout, proc.stderr)
+        proc = subprocess.run(  # testlib: input, contestant output, answer
+            [*prog, str(input_path), str(output_path), answer],
+            capture_output=True,
+            text=True,
+            timeout=CHECKER_TIMEOUT_S,
+        )
+        return testlib_result(proc.returncode, proc.stdout + proc.stderr)
+    except subprocess.TimeoutExpired:
+        return CheckResult(Verdict.JE, 0.0, f"checker ran past {CHECKER_TIMEOUT_S:.0f} s")
+
+
+def cms_result(returncode: int, stdout: str, stderr: str) -> CheckResult:
+    """CMS: the score in [0, 1] on stdout, the message on stderr; a nonzero exit is the checker's failure."""
+    if returncode != 0:
+        return CheckResult(Verdict.JE, 0.0, f"checker exited with {returncode}: {stderr.strip()[-300:]}")
+    value = _read_score(stdout)
+    if value is None:
+        return CheckResult(Verdict.JE, 0.0, "checker printed no score")
+    score = _fraction(value)
+    return CheckResult(Verdict.AC if score > 0 else Verdict.WA, score, stderr.strip()[:500])
+
+
+def testlib_result(returncode: int, report: str) -> CheckResult:
+    """testlib: 0 ok, 1 wrong answer, 2 presentation error, 3 fail, 7 (or 5) partial with `points X`."""
+    message = report.strip()[:500]
+    if returncode == 0:
+        return CheckResult(Verdict.AC, 1.0, message)
+    if returncode in (1, 2):
+        return CheckResult(Verdict.WA, 0.0, message)
+    if returncode in (5, 7):
+        match = re.search(r"points\s+([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)", report)
+        if not match:
+            return CheckResult(Verdict.JE, 0.0, "partial result without `points X`")
+        score = _fraction(float(match.group(1)))
+        return CheckResult(Verdict.AC if score > 0 else Verdict.WA, score, message)
+    return CheckResult(Verdict.JE, 0.0, f"checker failed (exit {returncode}): {message}")

@@ -1,0 +1,172 @@
+"""Compiling submissions inside a box, once per distinct (source, grader files, flags, toolchain).
+
+C++ is built at `-O2 -std=gnu++17` with a precompiled `bits/stdc++.h` when one is available; Python is
+byte-compiled to catch syntax errors and then run as is. Results, failures included, are cached on disk
+under the binaries folder every box mounts read-only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from ioi_agent.errors import IoiAgentError
+from ioi_agent.sandbox import SandboxPool
+from ioi_agent.sandbox.base import BOX_BIN, BOX_WORK, ProcSpec
+
+CPP_FLAGS = ["-O2", "-std=gnu++17", "-pipe"]
+COMPILE_LIMITS = {"cpu_s": 60.0, "wall_s": 120.0, "mem_mb": 4096, "out_mb": 256, "nproc": 32}
+LANGUAGES = {".cpp": "cpp", ".cc": "cpp", ".cxx": "cpp", ".c": "cpp", ".py": "python"}
+DOCKER_PCH = "/opt/pch"
+
+
+class CompiledProgram(BaseModel):
+    key: str
+    language: str
+    ok: bool
+    message: str = ""
+    argv: list[str] = []  # box argv prefix that runs it
+
+
+def language_of(path: Path) -> str:
+    lang = LANGUAGES.get(path.suffix.lower())
+    if not lang:
+        raise IoiAgentError(f"{path}: unknown language (use .cpp for C++17 or .py for Python 3)")
+    return lang
+
+
+class Compiler:
+    def __init__(self, pool: SandboxPool, use_pch: bool = True):
+        self.pool = pool
+        self.use_pch = use_pch
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._pch: str | None = None
+        if use_pch:
+            self._pch = DOCKER_PCH if pool.backend.name == "docker" else host_pch(pool.mounts.binaries)
+
+    def key(self, source: bytes, name: str, grader_files: list[Path], language: str) -> str:
+        h = hashlib.sha256(f"compile-v1|{self.pool.backend.name}|{language}|{CPP_FLAGS}|{self._pch}".encode())
+        h.update(name.encode() + b"\0" + source)
+        for g in grader_files:
+            h.update(b"\0" + g.name.encode() + b"\0" + g.read_bytes())
+        return h.hexdigest()[:32]
+
+    def compile(self, source: Path, grader_files: list[Path] | None = None, name: str | None = None) -> CompiledProgram:
+        language = language_of(source)
+        grader_files = grader_files or []
+        text = source.read_bytes()
+        main_name = name or ("main.py" if language == "python" else "main.cpp")
+        key = self.key(text, main_name, grader_files, language)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            target = self.pool.mounts.binaries / key
+            meta = target / "result.json"
+            if meta.is_file():
+                return CompiledProgram.model_validate_json(meta.read_text())
+            result = self._build(key, language, main_name, text, grader_files)
+            tmp = target.with_name(key + ".part")
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir(parents=True)
+            if result.ok:
+                self._install(tmp, key, language, main_name, text, grader_files)
+            (tmp / "result.json").write_text(result.model_dump_json())
+            os.chmod(tmp, 0o755)
+            shutil.rmtree(target, ignore_errors=True)
+            os.replace(tmp, target)
+            return result
+
+    def _build(self, key: str, language: str, main_name: str, text: bytes, graders: list[Path]) -> CompiledProgram:
+        with self.pool.box() as box:
+            src = box.work / "tmp" / "compile"
+            shutil.rmtree(src, ignore_errors=True)
+            src.mkdir(parents=True)
+            (src / main_name).write_bytes(text)
+            for g in graders:
+                shutil.copyfile(g, src / g.name)
+            if os.geteuid() == 0:
+                for p in [src, *src.iterdir()]:
+                    os.chown(p, box.uid, box.uid)
+            box_src = f"{BOX_WORK}/tmp/compile"
+            if language == "python":
+                argv = ["/usr/bin/python3", "-c", "import sys,py_compile; py_compile.compile(sys.argv[1], doraise=True, cfile='/tmp/x.pyc')", f"{box_src}/{main_name}"]
+            else:
+                units = [f"{box_src}/{p.name}" for p in src.iterdir() if p.suffix in (".cpp", ".cc", ".cxx", ".c")]
+                pch = ["-I", self._pch] if self._pch else []
+                argv = ["/usr/bin/g++", *CPP_FLAGS, *pch, "-I", box_src, "-o", f"{box_src}/prog", *units]
+            spec = ProcSpec(
+                argv=argv,
+                cwd=box_src,
+                stderr=f"{box_src}/compile.err",
+                stdout=f"{box_src}/compile.out",
+                env={"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp"},
+                **COMPILE_LIMITS,
+            )
+            res = box.run([spec])[0]
+            message = (src / "compile.err").read_text(errors="replace")[-4000:] if (src / "compile.err").exists() else ""
+            if res.cpu_exceeded or res.wall_exceeded:
+                message = "compilation ran past its time limit\n" + message
+            ok = res.ok and (language == "python" or (src / "prog").is_file())
+            if ok and language == "cpp":
+                shutil.copyfile(src / "prog", self.pool.mounts.binaries / f"{key}.prog.part")
+        argv = [f"{BOX_BIN}/{key}/prog"] if language == "cpp" else ["/usr/bin/python3", "-S", f"{BOX_BIN}/{key}/{main_name}"]
+        return CompiledProgram(key=key, language=language, ok=ok, message=message.strip(), argv=argv)
+
+    def _install(self, folder: Path, key: str, language: str, main_name: str, text: bytes, graders: list[Path]) -> None:
+        if language == "cpp":
+            built = self.pool.mounts.binaries / f"{key}.prog.part"
+            os.replace(built, folder / "prog")
+            os.chmod(folder / "prog", 0o755)
+            return
+        (folder / main_name).write_bytes(text)
+        for g in graders:
+            shutil.copyfile(g, folder / g.name)
+        for p in folder.iterdir():
+            os.chmod(p, 0o644)
+
+
+_pch_lock = threading.Lock()
+
+
+def host_pch(binaries: Path) -> str | None:
+    """Build (once) a precompiled bits/stdc++.h with the host's g++, in a folder the boxes can see."""
+    gxx = shutil.which("g++")
+    if not gxx:
+        return None
+    version = subprocess.run([gxx, "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
+    tag = hashlib.sha256(f"{version}|{CPP_FLAGS}".encode()).hexdigest()[:12]
+    folder = binaries / f"pch-{tag}"
+    gch = folder / "bits" / "stdc++.h.gch"
+    with _pch_lock:
+        if not gch.exists():
+            probe = subprocess.run(
+                [gxx, "-std=gnu++17", "-H", "-E", "-x", "c++", "-"],
+                input="#include <bits/stdc++.h>\n",
+                capture_output=True,
+                text=True,
+            )
+            header = next((ln.split(" ", 1)[1] for ln in probe.stderr.splitlines() if ln.endswith("bits/stdc++.h")), None)
+            if header is None:
+                return None
+            gch.parent.mkdir(parents=True, exist_ok=True)
+            tmp = gch.with_suffix(".part")
+            built = subprocess.run([gxx, *CPP_FLAGS, "-x", "c++-header", header, "-o", str(tmp)], capture_output=True)
+            if built.returncode != 0:
+                return None
+            for p in (folder, gch.parent):
+                os.chmod(p, 0o755)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, gch)
+    return f"{BOX_BIN}/{folder.name}"
+
+
+def describe(program: CompiledProgram) -> dict:
+    return json.loads(program.model_dump_json())

@@ -1,0 +1,264 @@
+"""The judge: compile once per source, run tests per subtask with early stop, reuse every known result.
+
+Work is split into chains, one per (submission, subtask), executed by one thread per box: a chain runs
+its tests in order and stops at the first failure when the subtask says so. A test shared by several
+subtasks (or submitted twice) is run once: results are keyed by program, test content, limits and
+checker, kept in memory while running and in the SQLite store for good.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from ioi_agent.errors import IoiAgentError
+from ioi_agent.judge.compile import CompiledProgram, Compiler, language_of
+from ioi_agent.judge.results import CompileInfo, JudgeReport, SubmissionResult, SubtaskResult, TestResult
+from ioi_agent.judge.store import ResultStore, StoredOutcome
+from ioi_agent.judge.strategies import strategy_for
+from ioi_agent.judge.verdict import Verdict, worst
+from ioi_agent.packages.model import Problem, Subtask, TaskType
+from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend, file_digest
+from ioi_agent.scoring import ioi, kattis
+
+JUDGE_VERSION = "judge-v1"
+DEFAULT_NPROC = 16
+Progress = Callable[[int], None]  # called with the number of tests just finished
+
+
+class Judge:
+    def __init__(
+        self,
+        problem: Problem,
+        sandbox: str = "auto",
+        jobs: int | None = None,
+        time_limit: float | None = None,
+        store: ResultStore | None = None,
+        use_pch: bool = True,
+        nproc: int = DEFAULT_NPROC,
+    ):
+        self.problem = problem
+        self.backend, self.sandbox_message = choose_backend(sandbox)
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.cache = cache_root()
+        self.store = store or ResultStore(self.cache / "results.sqlite")
+        self.nproc = nproc
+        memory_cap = max(4096, 2 * problem.limits.memory_mb * max(1, problem.num_processes) + 512)
+        self.pool = SandboxPool(self.backend, self.jobs, memory_cap_mb=memory_cap, cache=self.cache)
+        self.compiler = Compiler(self.pool, use_pch=use_pch)
+        self.strategy = strategy_for(problem)
+        self._inflight: dict[str, Future[StoredOutcome]] = {}
+        self._inflight_lock = threading.Lock()
+        self.time_limit = self._resolve_time_limit(time_limit)
+
+    # --- limits ---------------------------------------------------------------------------------
+
+    def _resolve_time_limit(self, override: float | None) -> float:
+        """Explicit limit, else Kattis's derivation from accepted submissions, else --time-limit."""
+        limits = self.problem.limits
+        if limits.time_s is not None:
+            return limits.time_s
+        accepted = [s.path for s in self.problem.submissions if s.label == "accepted"]
+        if accepted:
+            self.time_limit = 10.0  # generous while measuring the accepted programs
+            results = self.judge_sources(accepted)
+            slowest = max((r.max_time_s for r in results if r.verdict == Verdict.AC), default=None)
+            if slowest is not None:
+                derived = max(1.0, float(math.ceil(slowest * limits.time_multiplier)))
+                limits.time_source = f"slowest accepted submission {slowest:.2f} s × {limits.time_multiplier:g}"
+                return derived
+        if override is not None:
+            limits.time_source = "--time-limit"
+            return override
+        raise IoiAgentError(
+            f"{self.problem.root}: no time limit: give limits.time_limit in problem.yaml, a .timelimit file, "
+            "accepted submissions in submissions/accepted/, or --time-limit SECONDS"
+        )
+
+    def limits_key(self) -> str:
+        lim = self.problem.limits
+        return f"{self.time_limit}|{lim.memory_mb}|{lim.output_mb}|{self.nproc}"
+
+    def checker_key(self) -> str:
+        c = self.problem.checker
+        h = hashlib.sha256(c.model_dump_json(exclude={"sources"}).encode())
+        for src in [*c.sources, *self.problem.manager_sources]:
+            h.update(src.read_bytes())
+        h.update(f"{self.problem.task_type}|{self.problem.num_processes}|{self.problem.validation_passes}".encode())
+        return h.hexdigest()[:16]
+
+    # --- running --------------------------------------------------------------------------------
+
+    def compile(self, source: Path) -> CompiledProgram:
+        if self.problem.task_type == TaskType.OUTPUT_ONLY:
+            ok = source.is_dir()
+            return CompiledProgram(key=file_or_dir_digest(source), language="output", ok=ok, argv=[str(source)],
+                                   message="" if ok else "an output-only submission is a folder of output files")
+        language = language_of(source)
+        graders = self.problem.grader_files.get(language, [])
+        if self.problem.task_type == TaskType.COMMUNICATION and language == "cpp":
+            name = "solution.cpp"  # CMS stubs include the task header; the contestant file keeps its own name
+        else:
+            name = None
+        return self.compiler.compile(source, graders, name=name)
+
+    def test_outcome(self, program: CompiledProgram, test_name: str) -> tuple[StoredOutcome, bool]:
+        """The outcome of one test, from the store when known; returns (outcome, was_cached)."""
+        test = self.problem.tests[test_name]
+        answer = file_digest(test.answer) if test.answer else "-"
+        key = hashlib.sha256(
+            f"{JUDGE_VERSION}|{program.key}|{file_digest(test.input)}|{answer}|{self.limits_key()}|{self.checker_key()}".encode()
+        ).hexdigest()
+        stored = self.store.get(key)
+        if stored is not None:
+            return stored, True
+        with self._inflight_lock:
+            future = self._inflight.get(key)
+            owner = future is None
+            if owner:
+                future = Future()
+                self._inflight[key] = future
+        if not owner:
+            return future.result(), True
+        try:
+            outcome = self.strategy.run_test(self, program, test)
+            if outcome.verdict != Verdict.JE:  # a judge error is not a fact about the program: retry next time
+                self.store.put(key, outcome)
+            future.set_result(outcome)
+            return outcome, False
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        finally:
+            with self._inflight_lock:
+                self._inflight.pop(key, None)
+
+    def run_subtask(self, program: CompiledProgram, subtask: Subtask, progress: Progress | None) -> list[TestResult]:
+        out = []
+        for name in subtask.tests:
+            outcome, cached = self.test_outcome(program, name)
+            out.append(
+                TestResult(
+                    test=name,
+                    verdict=outcome.verdict,
+                    score=outcome.score,
+                    time_s=outcome.time_s,
+                    memory_mb=outcome.memory_mb,
+                    message=outcome.message,
+                    cached=cached,
+                )
+            )
+            if progress:
+                progress(1)
+            if subtask.stop_on_failure and (outcome.verdict != Verdict.AC or outcome.score <= 0):
+                break
+        return out
+
+    def judge_sources(self, sources: Sequence[Path], progress: Progress | None = None) -> list[SubmissionResult]:
+        for src in sources:
+            if not src.exists():
+                raise IoiAgentError(f"{src}: no such file")
+        with ThreadPoolExecutor(self.jobs) as pool:
+            programs = list(pool.map(self.compile, sources))
+            chains = {
+                (i, st.name): pool.submit(self.run_subtask, prog, st, progress)
+                for i, prog in enumerate(programs)
+                if prog.ok
+                for st in self.problem.subtasks
+            }
+            results = []
+            for i, (src, prog) in enumerate(zip(sources, programs, strict=True)):
+                if not prog.ok:
+                    results.append(self._compile_error(src, prog))
+                    continue
+                per_subtask = {name: chains[(i, name)].result() for (j, name) in chains if j == i}
+                results.append(self._aggregate(src, prog, per_subtask))
+        return results
+
+    def judge(self, sources: Sequence[Path], progress: Progress | None = None) -> JudgeReport:
+        results = self.judge_sources(sources, progress)
+        task = ioi.task_score([r.subtask_scores() for r in results], [s.name for s in self.problem.subtasks])
+        return JudgeReport(problem=self.problem.name, max_score=self.problem.max_score, task_score=task, submissions=results)
+
+    def tests_to_run(self, n_sources: int) -> int:
+        return n_sources * sum(len(s.tests) for s in self.problem.subtasks)
+
+    # --- aggregation ----------------------------------------------------------------------------
+
+    def _compile_error(self, src: Path, prog: CompiledProgram) -> SubmissionResult:
+        subtasks = [SubtaskResult(name=s.name, points=s.points, score=0.0, verdict=Verdict.CE) for s in self.problem.subtasks]
+        return SubmissionResult(
+            source=str(src), verdict=Verdict.CE, score=0.0, subtasks=subtasks, compile=CompileInfo(ok=False, message=prog.message)
+        )
+
+    def _subtask_score(self, subtask: Subtask, tests: list[TestResult]) -> float:
+        group = _find_group(self.problem, subtask.name)
+        if group is not None and self.problem.scoring:
+            result = kattis.group_result(group, {t.test: (t.verdict, t.score) for t in tests})
+            return 0.0 if result is None else min(subtask.points, max(0.0, result[1]))
+        scores = {t.test: t.score if t.verdict == Verdict.AC else 0.0 for t in tests}
+        return ioi.subtask_score(subtask.points, [scores.get(n) for n in subtask.tests])
+
+    def _aggregate(self, src: Path, prog: CompiledProgram, per_subtask: dict[str, list[TestResult]]) -> SubmissionResult:
+        subtasks = []
+        all_tests: list[TestResult] = []
+        for st in self.problem.subtasks:
+            tests = per_subtask[st.name]
+            all_tests.extend(tests)
+            subtasks.append(
+                SubtaskResult(
+                    name=st.name,
+                    points=st.points,
+                    score=round(self._subtask_score(st, tests), 6),
+                    verdict=worst(t.verdict for t in tests),
+                    tests=tests,
+                )
+            )
+        return SubmissionResult(
+            source=str(src),
+            verdict=worst(t.verdict for t in all_tests),
+            score=round(ioi.submission_score({s.name: s.score for s in subtasks}), 6),
+            subtasks=subtasks,
+            compile=CompileInfo(ok=True, message=prog.message),
+            max_time_s=max((t.time_s for t in all_tests), default=0.0),
+            max_memory_mb=max((t.memory_mb for t in all_tests), default=0.0),
+        )
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def __enter__(self) -> Judge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _find_group(problem: Problem, subtask_name: str):
+    if problem.groups is None:
+        return None
+    wanted = {f"secret/{subtask_name}", subtask_name}
+
+    def walk(group):
+        if group.name in wanted:
+            return group
+        for child in group.children:
+            found = walk(child)
+            if found is not None:
+                return found
+        return None
+
+    return walk(problem.groups)
+
+
+def file_or_dir_digest(path: Path) -> str:
+    h = hashlib.sha256(b"output-only")
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path] if path.exists() else []
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:32]

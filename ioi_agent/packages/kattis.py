@@ -1,0 +1,354 @@
+"""Loader for the Kattis / ICPC problem package format (the spec's "legacy" version, plus the 2023-07
+keys `limits.time_limit`, `limits.time_multipliers`, list-valued `type` and multi-pass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ioi_agent.errors import PackageError
+from ioi_agent.packages.model import (
+    Checker,
+    CheckerKind,
+    Group,
+    Limits,
+    Problem,
+    Submission,
+    Subtask,
+    TaskType,
+    TestCase,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+SOURCE_SUFFIXES = {".cpp", ".cc", ".cxx", ".c", ".py"}
+LANGUAGE_FOLDERS = {"cpp": "cpp", "c++": "cpp", "python": "python", "python3": "python", "c": "cpp"}
+PASS_FAIL_POINTS = 100.0  # a pass/fail problem is one subtask worth this much
+
+
+class KattisLimits(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    time_limit: float | None = Field(default=None, gt=0)
+    time_multiplier: float | None = Field(default=None, gt=0)
+    time_multipliers: float | dict[str, float] | None = None
+    memory: int = Field(default=1024, gt=0)
+    output: int = Field(default=8, gt=0)
+    validation_passes: int = Field(default=2, ge=1)
+
+
+class ProblemYaml(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: str | dict[str, str] | None = None
+    type: str | list[str] = "pass-fail"
+    validation: str = "default"
+    validator_flags: str = ""
+    limits: KattisLimits = KattisLimits()
+
+    @field_validator("limits", mode="before")
+    @classmethod
+    def _none_limits(cls, v: Any) -> Any:
+        return {} if v is None else v
+
+
+class TestdataYaml(BaseModel):
+    """testdata.yaml: every key optional; a group inherits what it does not set from its parent."""
+
+    model_config = ConfigDict(extra="allow")
+
+    grader_flags: str | None = None
+    accept_score: float | None = None
+    reject_score: float | None = None
+    range: str | None = None
+    on_reject: str | None = None
+
+    @field_validator("on_reject")
+    @classmethod
+    def _on_reject(cls, v: str | None) -> str | None:
+        if v is not None and v not in ("break", "continue"):
+            raise ValueError("must be 'break' or 'continue'")
+        return v
+
+    @field_validator("range")
+    @classmethod
+    def _range(cls, v: str | None) -> str | None:
+        if v is not None:
+            parts = str(v).split()
+            if len(parts) != 2:
+                raise ValueError("must be two numbers 'MIN MAX'")
+            [float(p) for p in parts]
+        return v
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise PackageError(path, f"invalid YAML{where}", fix="correct the YAML syntax") from None
+    except OSError as exc:
+        raise PackageError(path, f"cannot read: {exc.strerror}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise PackageError(path, "expected a mapping of keys to values at the top level")
+    return data
+
+
+def parse_model(model: type[M], data: dict[str, Any], path: Path) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise PackageError(path, err["msg"], field=field, fix="see the Kattis problem package format") from None
+
+
+def load_kattis(root: Path) -> Problem:
+    yaml_path = root / "problem.yaml"
+    meta = parse_model(ProblemYaml, read_yaml(yaml_path), yaml_path)
+    types = [meta.type] if isinstance(meta.type, str) else list(meta.type)
+    scoring = "scoring" in types
+    validation = meta.validation.split()
+    interactive = "interactive" in validation or "interactive" in types
+    multi_pass = "multi-pass" in validation or "multi-pass" in types
+    if "custom" not in validation and (interactive or multi_pass):
+        validation = ["custom", *validation[1:]]
+
+    data_dir = root / "data"
+    if not data_dir.is_dir():
+        raise PackageError(data_dir, "missing test data folder", fix="add data/sample and data/secret")
+    tests: dict[str, TestCase] = {}
+    group_tree = _load_group(data_dir, root, tests, _root_config())
+    if not tests:
+        raise PackageError(data_dir, "no tests found (NAME.in files)", fix="add tests under data/secret/")
+
+    checker, manager = _checker(root, validation, meta.validator_flags, interactive or multi_pass)
+    task_type = (
+        TaskType.INTERACTIVE if interactive else TaskType.MULTI_PASS if multi_pass else TaskType.BATCH
+    )
+    limits = _limits(root, meta.limits)
+    title = meta.name if isinstance(meta.name, str) else (meta.name or {}).get("en") or root.name
+    return Problem(
+        name=root.name,
+        title=title,
+        root=root,
+        format="kattis",
+        task_type=task_type,
+        scoring=scoring,
+        limits=limits,
+        tests=tests,
+        samples=[n for n, t in tests.items() if t.is_sample],
+        subtasks=_subtasks(group_tree, tests, scoring),
+        groups=group_tree,
+        checker=checker,
+        manager_sources=manager,
+        validation_passes=meta.limits.validation_passes if multi_pass else 1,
+        grader_files=_include_files(root),
+        statement=_statement(root),
+        submissions=_submissions(root),
+    )
+
+
+def _root_config() -> dict[str, Any]:
+    return {"grader_flags": "", "accept_score": 1.0, "reject_score": 0.0, "range": None, "on_reject": "break"}
+
+
+def _load_group(folder: Path, root: Path, tests: dict[str, TestCase], inherited: dict[str, Any]) -> Group:
+    config = dict(inherited)
+    td_path = folder / "testdata.yaml"
+    if td_path.is_file():
+        td = parse_model(TestdataYaml, read_yaml(td_path), td_path)
+        config.update({k: v for k, v in td.model_dump(include=set(_root_config())).items() if v is not None})
+    flags = str(config["grader_flags"]).split()
+    lo, hi = (float(x) for x in config["range"].split()) if config["range"] else (float("-inf"), float("inf"))
+    name = folder.relative_to(root / "data").as_posix() if folder != root / "data" else ""
+    group = Group(
+        name=name,
+        aggregation="min" if "min" in flags else "sum",
+        first_error="first_error" in flags,
+        accept_if_any_accepted="accept_if_any_accepted" in flags,
+        ignore_sample="ignore_sample" in flags,
+        accept_score=float(config["accept_score"]),
+        reject_score=float(config["reject_score"]),
+        range_min=lo,
+        range_max=hi,
+        on_reject=config["on_reject"],
+    )
+    is_sample = name == "sample" or name.startswith("sample/")
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        if entry.is_dir():
+            if name == "" and entry.name not in ("sample", "secret"):
+                continue  # e.g. data/invalid_input: not judged
+            group.children.append(_load_group(entry, root, tests, config))
+        elif entry.suffix == ".in":
+            test_name = entry.relative_to(root / "data").with_suffix("").as_posix()
+            answer = entry.with_suffix(".ans")
+            if not answer.exists():
+                raise PackageError(entry, "test input has no answer file", fix=f"add {answer.name}")
+            if not entry.resolve().is_file():
+                raise PackageError(entry, "test is a broken symbolic link", fix="point it at an existing file")
+            tests[test_name] = TestCase(
+                name=test_name, input=entry.resolve(), answer=answer.resolve(), is_sample=is_sample
+            )
+            group.tests.append(test_name)
+    return group
+
+
+def group_max_score(group: Group) -> float:
+    """The best score a group can give (its points in the IOI view)."""
+    parts = [group.accept_score for _ in group.tests] + [group_max_score(c) for c in group.children]
+    if not parts:
+        return 0.0
+    best = min(parts) if group.aggregation == "min" else sum(parts)
+    return min(best, group.range_max)
+
+
+def group_tests(group: Group) -> list[str]:
+    out = list(group.tests)
+    for child in group.children:
+        out.extend(group_tests(child))
+    return out
+
+
+def _subtasks(tree: Group, tests: dict[str, TestCase], scoring: bool) -> list[Subtask]:
+    secret = next((c for c in tree.children if c.name == "secret"), None)
+    if secret is None:
+        raise PackageError("data/secret", "missing secret test data", fix="add data/secret/ with tests")
+    if not scoring:
+        names = [] if tree.ignore_sample else [n for n in tests if tests[n].is_sample]
+        return [Subtask(name="all", points=PASS_FAIL_POINTS, tests=names + group_tests(secret))]
+    subtasks = []
+    if secret.tests:
+        loose = Group(**{**secret.model_dump(), "children": []})
+        subtasks.append(
+            Subtask(
+                name="secret",
+                points=group_max_score(loose),
+                tests=list(secret.tests),
+                stop_on_failure=secret.on_reject == "break" and secret.aggregation == "min",
+            )
+        )
+    for child in secret.children:
+        subtasks.append(
+            Subtask(
+                name=child.name.removeprefix("secret/"),
+                points=group_max_score(child),
+                tests=group_tests(child),
+                stop_on_failure=child.on_reject == "break",
+            )
+        )
+    return subtasks
+
+
+def parse_validator_flags(flags: str, path: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    words = flags.split()
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in ("case_sensitive", "space_change_sensitive"):
+            out[w] = True
+            i += 1
+        elif w in ("float_tolerance", "float_relative_tolerance", "float_absolute_tolerance"):
+            if i + 1 >= len(words):
+                raise PackageError(path, f"{w} needs a number", field="validator_flags")
+            try:
+                value = float(words[i + 1])
+            except ValueError:
+                raise PackageError(path, f"{w} needs a number", field="validator_flags") from None
+            if w != "float_absolute_tolerance":
+                out["float_rel_tol"] = value
+            if w != "float_relative_tolerance":
+                out["float_abs_tol"] = value
+            i += 2
+        else:
+            i += 1  # flags meant for a custom validator are passed through
+    return out
+
+
+def _checker(root: Path, validation: list[str], flags: str, needs_custom: bool) -> tuple[Checker, list[Path]]:
+    if validation[0] != "custom":
+        opts = parse_validator_flags(flags, root / "problem.yaml")
+        return Checker(kind=CheckerKind.DIFF, flags=flags.split(), **opts), []
+    folder = root / "output_validators"
+    programs = sorted(p for p in folder.iterdir()) if folder.is_dir() else []
+    programs = [p for p in programs if p.is_dir() or p.suffix in SOURCE_SUFFIXES]
+    if not programs:
+        raise PackageError(
+            folder, "validation is custom but there is no output validator", fix="add output_validators/NAME/"
+        )
+    program = programs[0]
+    sources = (
+        sorted(p for p in program.iterdir() if p.suffix in SOURCE_SUFFIXES) if program.is_dir() else [program]
+    )
+    if not sources:
+        raise PackageError(program, "output validator folder has no source file", fix="add NAME.cpp or NAME.py")
+    checker = Checker(kind=CheckerKind.KATTIS, sources=sources, flags=flags.split())
+    return checker, (sources if needs_custom else [])
+
+
+def _limits(root: Path, limits: KattisLimits) -> Limits:
+    time_s, source = limits.time_limit, "problem.yaml limits.time_limit"
+    marker = root / ".timelimit"
+    if time_s is None and marker.is_file():
+        try:
+            time_s, source = float(marker.read_text().split()[0]), ".timelimit"
+        except (ValueError, IndexError):
+            raise PackageError(marker, "expected a number of seconds", fix="write e.g. 1.0") from None
+    multiplier = limits.time_multiplier or 5.0
+    if isinstance(limits.time_multipliers, dict):
+        multiplier = limits.time_multipliers.get("ac_to_time_limit", 2.0)
+    elif isinstance(limits.time_multipliers, int | float):
+        multiplier = float(limits.time_multipliers)
+    return Limits(
+        time_s=time_s,
+        time_source=source if time_s is not None else "",
+        memory_mb=limits.memory,
+        output_mb=limits.output,
+        time_multiplier=multiplier,
+    )
+
+
+def _include_files(root: Path) -> dict[str, list[Path]]:
+    out: dict[str, list[Path]] = {}
+    folder = root / "include"
+    if not folder.is_dir():
+        return out
+    for lang_dir in sorted(folder.iterdir()):
+        lang = "default" if lang_dir.name == "default" else LANGUAGE_FOLDERS.get(lang_dir.name)
+        if lang and lang_dir.is_dir():
+            out.setdefault(lang, []).extend(sorted(p for p in lang_dir.iterdir() if p.is_file()))
+    default = out.pop("default", [])
+    for lang in ("cpp", "python"):
+        if default:
+            out.setdefault(lang, []).extend(default)
+    return out
+
+
+def _statement(root: Path) -> Path | None:
+    folder = root / "problem_statement"
+    if not folder.is_dir():
+        return None
+    for pattern in ("problem.en.md", "problem.md", "problem.en.tex", "problem.tex", "problem.*.md", "problem.*.tex"):
+        found = sorted(folder.glob(pattern))
+        if found:
+            return found[0]
+    return None
+
+
+def _submissions(root: Path) -> list[Submission]:
+    folder = root / "submissions"
+    out: list[Submission] = []
+    if not folder.is_dir():
+        return out
+    for label_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        for src in sorted(label_dir.iterdir()):
+            if src.is_file() and src.suffix in SOURCE_SUFFIXES:
+                out.append(Submission(path=src, label=label_dir.name))
+    return out

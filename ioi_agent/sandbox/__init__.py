@@ -1,0 +1,148 @@
+"""Sandboxes: pick a backend, keep one warm box per worker, stage inputs for the boxes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import queue
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ioi_agent.errors import SandboxError
+from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
+from ioi_agent.sandbox.bwrap import BwrapBackend
+from ioi_agent.sandbox.docker import DockerBackend
+
+__all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "cache_root", "choose_backend"]
+
+BACKENDS: dict[str, type[Backend]] = {"docker": DockerBackend, "bwrap": BwrapBackend}
+
+
+def cache_root() -> Path:
+    """Where binaries, staged inputs and the result store live ($IOI_AGENT_CACHE overrides).
+
+    Run as root, boxes run under their own uids and must reach these folders, so the default is outside
+    root's private home."""
+    default = Path("/var/cache/ioi-agent") if os.geteuid() == 0 else Path.home() / ".cache" / "ioi-agent"
+    root = Path(os.environ.get("IOI_AGENT_CACHE") or default)
+    root.mkdir(parents=True, exist_ok=True)
+    os.chmod(root, 0o755)
+    return root
+
+
+def stage_executor(cache: Path) -> Path:
+    """A copy of the executor in the cache, readable by every box uid (site-packages may not be)."""
+    source = executor_dir() / "executor.py"
+    text = source.read_bytes()
+    folder = cache / "executor" / hashlib.sha256(text).hexdigest()[:16]
+    if not (folder / "executor.py").is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f"executor.py.{os.getpid()}"
+        tmp.write_bytes(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, folder / "executor.py")
+    for p in (folder.parent, folder):
+        os.chmod(p, 0o755)
+    return folder
+
+
+def choose_backend(name: str = "auto") -> tuple[Backend, str]:
+    """The backend to use and a sentence saying why; `auto` prefers Docker, then bubblewrap."""
+    if name != "auto":
+        if name not in BACKENDS:
+            raise SandboxError(f"unknown sandbox {name!r}: use auto, docker or bwrap")
+        backend = BACKENDS[name]()
+        reason = backend.available()
+        if reason:
+            raise SandboxError(f"sandbox {name} is not usable: {reason}")
+        return backend, f"sandbox: {name}"
+    reasons = []
+    for candidate in ("docker", "bwrap"):
+        backend = BACKENDS[candidate]()
+        reason = backend.available()
+        if reason is None:
+            tail = f" ({'; '.join(reasons)})" if reasons else ""
+            return backend, f"sandbox: auto chose {candidate}{tail}"
+        reasons.append(f"{candidate}: {reason}")
+    raise SandboxError("no sandbox is usable here: " + "; ".join(reasons))
+
+
+class SandboxPool:
+    """`size` warm boxes of one backend; a worker borrows one box per run."""
+
+    def __init__(self, backend: Backend, size: int, memory_cap_mb: int = 4096, cache: Path | None = None):
+        self.backend = backend
+        self.size = size
+        cache = cache or cache_root()
+        inputs, binaries = cache / "inputs", cache / "bin"
+        for folder in (inputs, binaries):
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(folder, 0o755)
+        self.mounts = Mounts(inputs=inputs, binaries=binaries, executor=stage_executor(cache))
+        self.session = Path(tempfile.mkdtemp(prefix="ioi-agent-boxes-"))
+        os.chmod(self.session, 0o755)
+        self.boxes = [backend.make_box(i, self.mounts, self.session / f"box{i}", memory_cap_mb) for i in range(size)]
+        self._free: queue.Queue[Box] = queue.Queue()
+        self._staged: dict[tuple[str, float, int], str] = {}
+        try:
+            for box in self.boxes:
+                box.start()
+                self._free.put(box)
+        except Exception:
+            self.close()
+            raise
+
+    @contextmanager
+    def box(self) -> Iterator[Box]:
+        box = self._free.get()
+        try:
+            yield box
+        finally:
+            self._free.put(box)
+
+    def stage_input(self, path: Path) -> str:
+        """Copy a test input into the read-only inputs folder, content-addressed; returns its box path."""
+        st = path.stat()
+        memo_key = (str(path), st.st_mtime, st.st_size)
+        hit = self._staged.get(memo_key)
+        if hit:
+            return hit
+        digest = file_digest(path)
+        target = self.mounts.inputs / f"{digest}.in"
+        if not target.exists():
+            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            shutil.copyfile(path, tmp)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        box_path = f"{BOX_IN}/{target.name}"
+        self._staged[memo_key] = box_path
+        return box_path
+
+    def close(self) -> None:
+        for box in self.boxes:
+            box.close()
+        shutil.rmtree(self.session, ignore_errors=True)
+
+    def __enter__(self) -> SandboxPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_digests: dict[tuple[str, float, int], str] = {}
+
+
+def file_digest(path: Path) -> str:
+    st = path.stat()
+    key = (str(path), st.st_mtime, st.st_size)
+    if key not in _digests:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        _digests[key] = h.hexdigest()[:32]
+    return _digests[key]

@@ -1,0 +1,124 @@
+"""bubblewrap backend: one unprivileged namespace box per worker, with the host's /usr read-only.
+
+New user, pid, network, ipc, uts and cgroup namespaces; no network; a size-capped /tmp; the executor runs
+as PID 1 (--as-pid-1) so it outlives anything a program does. Run by root, each box first drops to its own
+uid, so RLIMIT_NPROC is enforced (root is exempt from it) and boxes cannot signal one another.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from ioi_agent.sandbox.base import (
+    BOX_BIN,
+    BOX_EXECUTOR,
+    BOX_IN,
+    BOX_WORK,
+    Backend,
+    Box,
+    Mounts,
+)
+
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
+ETC_FILES = ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", "/etc/passwd", "/etc/group")
+TMP_SIZE = 64 * 1024 * 1024
+
+
+class BwrapBox(Box):
+    backend = "bwrap"
+
+    def command(self) -> list[str]:
+        args = [
+            shutil.which("bwrap") or "bwrap",
+            "--unshare-all",  # user, ipc, pid, net, uts, cgroup namespaces: no network at all
+            "--die-with-parent",
+            "--as-pid-1",
+            "--new-session",
+            "--uid",
+            str(self.uid),
+            "--gid",
+            str(self.uid),
+            "--hostname",
+            "box",
+        ]
+        for path in SYSTEM_DIRS:
+            if os.path.islink(path):
+                args += ["--symlink", os.readlink(path), path]
+            elif os.path.isdir(path):
+                args += ["--ro-bind", path, path]
+        for path in ETC_FILES:
+            if os.path.exists(path):
+                args += ["--ro-bind", path, path]
+        args += [
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--size",
+            str(TMP_SIZE),
+            "--tmpfs",
+            "/tmp",
+            "--ro-bind",
+            str(self.mounts.inputs),
+            BOX_IN,
+            "--ro-bind",
+            str(self.mounts.binaries),
+            BOX_BIN,
+            "--ro-bind",
+            str(self.mounts.executor),
+            BOX_EXECUTOR,
+            "--bind",
+            str(self.work),
+            BOX_WORK,
+            "--chdir",
+            BOX_WORK,
+            "--setenv",
+            "PATH",
+            "/usr/local/bin:/usr/bin:/bin",
+            "--setenv",
+            "HOME",
+            "/tmp",
+            _python(),
+            "-I",
+            "-S",
+            f"{BOX_EXECUTOR}/executor.py",
+        ]
+        return args
+
+    def popen_kwargs(self) -> dict:
+        if os.geteuid() == 0:
+            return {"user": self.uid, "group": self.uid, "extra_groups": []}
+        return {}
+
+
+def _python() -> str:
+    """A python3 under /usr, visible inside the box (a pyenv or venv python under /root is not)."""
+    for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
+        if os.path.exists(candidate):
+            return candidate
+    return "/usr/bin/python3"
+
+
+class BwrapBackend(Backend):
+    name = "bwrap"
+
+    def available(self) -> str | None:
+        if not shutil.which("bwrap"):
+            return "bubblewrap is not installed (apt-get install bubblewrap)"
+        if not os.path.exists(_python()):
+            return "no python3 under /usr for the in-box executor (apt-get install python3)"
+        probe = subprocess.run(
+            ["bwrap", "--unshare-all", "--ro-bind", "/", "/", "--as-pid-1", "true"],
+            capture_output=True,
+            text=True,
+            **({"user": 65534, "group": 65534, "extra_groups": []} if os.geteuid() == 0 else {}),
+        )
+        if probe.returncode != 0:
+            return f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:200]}"
+        return None
+
+    def make_box(self, index: int, mounts: Mounts, work: Path, memory_cap_mb: int) -> Box:
+        return BwrapBox(index, mounts, work, memory_cap_mb)

@@ -1,0 +1,102 @@
+"""Docker backend: one warm container per worker, the executor as the container's PID 1.
+
+Each container: no network, read-only root, its own non-root user, all capabilities dropped,
+no-new-privileges, pids and memory caps, a size-capped /tmp. Runs are requests to the executor over
+the attached stdin/stdout of `docker run -i`, so there is one container per worker and no `docker exec`
+per test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+from ioi_agent.sandbox.base import BOX_BIN, BOX_EXECUTOR, BOX_IN, BOX_WORK, Backend, Box, Mounts
+
+IMAGE = os.environ.get("IOI_AGENT_SANDBOX_IMAGE", "ioi-agent-sandbox:latest")
+PIDS_CAP = 256
+
+
+class DockerBox(Box):
+    backend = "docker"
+
+    def command(self) -> list[str]:
+        self.name = f"ioi-box-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:6]}"
+        cap = f"{self.memory_cap_mb}m"
+        return [
+            "docker",
+            "run",
+            "-i",
+            "--rm",
+            "--name",
+            self.name,
+            "--network",
+            "none",
+            "--read-only",
+            "--user",
+            f"{self.uid}:{self.uid}",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--pids-limit",
+            str(PIDS_CAP),
+            "--memory",
+            cap,
+            "--memory-swap",
+            cap,
+            "--ipc",
+            "private",
+            "--tmpfs",
+            "/tmp:rw,nosuid,size=64m,mode=1777",
+            "-v",
+            f"{self.mounts.inputs}:{BOX_IN}:ro",
+            "-v",
+            f"{self.mounts.binaries}:{BOX_BIN}:ro",
+            "-v",
+            f"{self.mounts.executor}:{BOX_EXECUTOR}:ro",
+            "-v",
+            f"{self.work}:{BOX_WORK}:rw",
+            "-w",
+            BOX_WORK,
+            "-e",
+            "HOME=/tmp",
+            IMAGE,
+            "python3",
+            "-I",
+            "-S",
+            f"{BOX_EXECUTOR}/executor.py",
+        ]
+
+    def close(self) -> None:
+        super().close()
+        name = getattr(self, "name", None)
+        if name:  # --rm removes it once stopped; make sure it is stopped even if the client was killed
+            subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+
+
+class DockerBackend(Backend):
+    name = "docker"
+
+    def available(self) -> str | None:
+        if not shutil.which("docker"):
+            return "the docker client is not installed"
+        try:
+            import docker  # the SDK: a quick, typed check that the engine answers
+        except ImportError:
+            return "the docker Python SDK is not installed (pip install docker)"
+        try:
+            client = docker.from_env(timeout=5)
+            client.ping()
+            client.images.get(IMAGE)
+        except docker.errors.ImageNotFound:
+            return f"the sandbox image {IMAGE} is not built (run scripts/ensure_docker.sh)"
+        except Exception as exc:  # noqa: BLE001 - any failure means "not usable here"
+            return f"no Docker engine answers ({type(exc).__name__})"
+        return None
+
+    def make_box(self, index: int, mounts: Mounts, work: Path, memory_cap_mb: int) -> Box:
+        return DockerBox(index, mounts, work, memory_cap_mb)

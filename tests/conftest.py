@@ -1,0 +1,53 @@
+"""Shared fixtures: a private cache for the judge, and the sandbox backends usable on this machine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Boxes run under their own uids and must reach the cache: pytest's tmp folders are private (0700).
+_CACHE = Path(tempfile.mkdtemp(prefix="ioi-agent-test-cache-"))
+os.chmod(_CACHE, 0o755)
+os.environ["IOI_AGENT_CACHE"] = str(_CACHE)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
+
+
+def backend_unavailable(name: str) -> str | None:
+    from ioi_agent.sandbox import BACKENDS
+
+    return BACKENDS[name]().available()
+
+
+@pytest.fixture(params=["bwrap", "docker"])
+def sandbox_name(request: pytest.FixtureRequest) -> str:
+    reason = backend_unavailable(request.param)
+    if reason:
+        pytest.skip(f"{request.param} sandbox cannot run on this machine: {reason}")
+    return request.param
+
+
+def write_kattis_problem(root: Path, tests: dict[str, tuple[str, str]], yaml_extra: str = "", groups: dict[str, tuple[int, list[str]]] | None = None) -> Path:
+    """A small scoring Kattis package: tests {name: (input, answer)}; groups {group: (points, [test names])}."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "problem.yaml").write_text("name: Tiny\ntype: scoring\nlimits:\n  time_limit: 1.0\n  memory: 256\n" + yaml_extra)
+    groups = groups or {"group1": (100, list(tests))}
+    (root / "data" / "sample").mkdir(parents=True, exist_ok=True)
+    for group, (points, names) in groups.items():
+        folder = root / "data" / "secret" / group
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "testdata.yaml").write_text(f"on_reject: break\naccept_score: {points}\nrange: 0 {points}\ngrader_flags: min\n")
+        for name in names:
+            (folder / f"{name}.in").write_text(tests[name][0])
+            (folder / f"{name}.ans").write_text(tests[name][1])
+    (root / "data" / "testdata.yaml").write_text("on_reject: continue\nrange: 0 100\ngrader_flags: ignore_sample\n")
+    return root

@@ -6,6 +6,7 @@ import hashlib
 import os
 import queue
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,14 +35,24 @@ def cache_root() -> Path:
 
 
 def stage_executor(cache: Path) -> Path:
-    """A copy of the executor in the cache, readable by every box uid (site-packages may not be)."""
-    source = executor_dir() / "executor.py"
-    text = source.read_bytes()
-    folder = cache / "executor" / hashlib.sha256(text).hexdigest()[:16]
+    """The executor and its static launcher in the cache, readable by every box uid (site-packages may
+    not be). The launcher is built with the host's gcc; static, it runs in any box. Without gcc the
+    executor falls back to starting programs from Python (slower, same limits)."""
+    source = executor_dir()
+    texts = {name: (source / name).read_bytes() for name in ("executor.py", "launch.c")}
+    folder = cache / "executor" / hashlib.sha256(b"".join(texts.values())).hexdigest()[:16]
     if not (folder / "executor.py").is_file():
         folder.mkdir(parents=True, exist_ok=True)
+        gcc = shutil.which("gcc")
+        if gcc:
+            built = subprocess.run(
+                [gcc, "-O2", "-static", "-o", str(folder / f"launch.{os.getpid()}"), str(source / "launch.c")],
+                capture_output=True,
+            )
+            if built.returncode == 0:
+                os.replace(folder / f"launch.{os.getpid()}", folder / "launch")
         tmp = folder / f"executor.py.{os.getpid()}"
-        tmp.write_bytes(text)
+        tmp.write_bytes(texts["executor.py"])
         os.chmod(tmp, 0o644)
         os.replace(tmp, folder / "executor.py")
     for p in (folder.parent, folder):
@@ -68,6 +79,7 @@ def choose_backend(name: str = "auto") -> tuple[Backend, str]:
             return backend, f"sandbox: auto chose {candidate}{tail}"
         reasons.append(f"{candidate}: {reason}")
     raise SandboxError("no sandbox is usable here: " + "; ".join(reasons))
+
 
 
 class SandboxPool:

@@ -1,0 +1,143 @@
+"""Judge throughput against a bare subprocess loop, and compile speed with and without the PCH.
+
+    python bench/judge_throughput.py [--candidates 20] [--tests 50] [--jobs 2] [--backends bwrap,docker]
+
+N distinct candidates (a small correct C++ program) × M tests are judged by each backend (compiled first,
+then timed on the test runs alone, with a fresh result store so nothing is cached), and by a bare loop:
+the same binaries run with `subprocess` by the same number of threads, output compared in Python, no
+sandbox and no limits. Prints tests/s and the ratio judge / bare loop (target ≥ 0.5). Then compiles K
+distinct programs that include <bits/stdc++.h> in a box, with and without the precompiled header
+(target ≥ 2× faster with it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PROGRAM = """#include <bits/stdc++.h>
+using namespace std;
+int main() {{ long long a, b; cin >> a >> b; cout << a + b + {k} - {k} << "\\n"; }}
+"""
+
+
+def make_problem(root: Path, tests: int) -> Path:
+    from tests.conftest import write_kattis_problem
+
+    cases = {f"{i:03d}": (f"{i} {2 * i}\n", f"{3 * i}\n") for i in range(tests)}
+    return write_kattis_problem(root, cases)
+
+
+def bare_loop(binaries: list[Path], inputs: list[tuple[Path, bytes]], jobs: int) -> float:
+    def one(job: tuple[Path, Path, bytes]) -> bool:
+        binary, inp, ans = job
+        with open(inp, "rb") as f:
+            out = subprocess.run([str(binary)], stdin=f, capture_output=True).stdout
+        return out.split() == ans.split()
+
+    work = [(b, i, a) for b in binaries for i, a in inputs]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        ok = all(pool.map(one, work))
+    elapsed = time.perf_counter() - start
+    assert ok, "the bare loop got a wrong answer"
+    return len(work) / elapsed
+
+
+def judge_rate(backend: str, problem_dir: Path, sources: list[Path], jobs: int) -> float:
+    from ioi_agent.judge.runner import Judge
+    from ioi_agent.judge.store import ResultStore
+    from ioi_agent.packages import load_problem
+
+    problem = load_problem(problem_dir)
+    store = ResultStore(Path(tempfile.mkdtemp()) / "fresh.sqlite")
+    with Judge(problem, sandbox=backend, jobs=jobs, store=store) as judge:
+        with ThreadPoolExecutor(jobs) as pool:
+            assert all(p.ok for p in pool.map(judge.compile, sources))
+        start = time.perf_counter()
+        results = judge.judge_sources(sources)
+        elapsed = time.perf_counter() - start
+    assert all(r.verdict == "AC" for r in results), [r.verdict for r in results]
+    return len(sources) * len(problem.tests) / elapsed
+
+
+def compile_rate(backend: str, sources: list[Path], use_pch: bool, jobs: int) -> float:
+    from ioi_agent.judge.compile import Compiler
+    from ioi_agent.sandbox import SandboxPool, choose_backend
+
+    chosen, _ = choose_backend(backend)
+    cache = Path(tempfile.mkdtemp(prefix="ioi-bench-"))
+    os.chmod(cache, 0o755)
+    with SandboxPool(chosen, jobs, cache=cache) as pool:
+        compiler = Compiler(pool, use_pch=use_pch)
+        start = time.perf_counter()
+        with ThreadPoolExecutor(jobs) as ex:
+            assert all(p.ok for p in ex.map(compiler.compile, sources))
+        return len(sources) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--candidates", type=int, default=20)
+    parser.add_argument("--tests", type=int, default=50)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--compiles", type=int, default=6)
+    parser.add_argument("--backends", default="bwrap,docker")
+    args = parser.parse_args()
+
+    cache = Path(tempfile.mkdtemp(prefix="ioi-bench-cache-"))
+    os.chmod(cache, 0o755)
+    os.environ["IOI_AGENT_CACHE"] = str(cache)
+    from ioi_agent.sandbox import BACKENDS
+
+    work = Path(tempfile.mkdtemp(prefix="ioi-bench-"))
+    problem_dir = make_problem(work / "sum", args.tests)
+    sources = []
+    for k in range(args.candidates):
+        src = work / f"cand{k}.cpp"
+        src.write_text(PROGRAM.format(k=k))
+        sources.append(src)
+    binaries = []
+    for src in sources:
+        binary = src.with_suffix("")
+        subprocess.run(["g++", "-O2", "-std=gnu++17", "-o", str(binary), str(src)], check=True)
+        binaries.append(binary)
+    inputs = sorted((p, p.with_suffix(".ans").read_bytes()) for p in (problem_dir / "data" / "secret").rglob("*.in"))
+
+    print(f"{args.candidates} candidates × {args.tests} tests, {args.jobs} workers")
+    base = bare_loop(binaries, inputs, args.jobs)
+    print(f"  bare subprocess loop       {base:8.1f} tests/s")
+    for backend in args.backends.split(","):
+        reason = BACKENDS[backend]().available()
+        if reason:
+            print(f"  {backend:<6} skipped: {reason}")
+            continue
+        rate = judge_rate(backend, problem_dir, sources, args.jobs)
+        print(f"  judge, {backend:<6} sandbox     {rate:8.1f} tests/s   ratio {rate / base:.2f} (target ≥ 0.5)")
+    heavy = []
+    for k in range(args.compiles):
+        src = work / f"heavy{k}.cpp"
+        src.write_text(PROGRAM.format(k=1000 + k))
+        heavy.append(src)
+    for backend in args.backends.split(","):
+        if BACKENDS[backend]().available():
+            continue
+        without = compile_rate(backend, heavy, use_pch=False, jobs=args.jobs)
+        with_pch = compile_rate(backend, heavy, use_pch=True, jobs=args.jobs)
+        print(
+            f"  compile, {backend:<6} {without:6.2f} programs/s without PCH, {with_pch:6.2f} with: "
+            f"{with_pch / without:.1f}× (target ≥ 2)"
+        )
+
+
+if __name__ == "__main__":
+    main()

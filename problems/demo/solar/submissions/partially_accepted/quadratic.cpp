@@ -1,0 +1,18 @@
+// Tries every block with prefix sums: O(N^2), good for subtasks 1 and 2 only.
+#include <cstdio>
+#include <vector>
+
+int main() {
+    int n, k;
+    std::scanf("%d %d", &n, &k);
+    std::vector<long long> pa(n + 1), pb(n + 1);
+    for (int i = 0; i < n; ++i) { std::scanf("%lld", &pa[i + 1]); pa[i + 1] += pa[i]; }
+    for (int i = 0; i < n; ++i) { std::scanf("%lld", &pb[i + 1]); pb[i + 1] += pb[i]; }
+    double best = 0;
+    for (int l = 0; l < n; ++l)
+        for (int r = l + k; r <= n; ++r) {
+            double e = double(pa[r] - pa[l]) / double(pb[r] - pb[l]);
+            if (e > best) best = e;
+        }
+    std::printf("%.9f\n", best);
+}

@@ -1,0 +1,3 @@
+#include <vector>
+
+long long add_all(std::vector<int> a);

@@ -86,13 +86,17 @@ def compile_rate(backend: str, sources: list[Path], use_pch: bool, jobs: int) ->
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--candidates", type=int, default=20)
     parser.add_argument("--tests", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--compiles", type=int, default=6)
     parser.add_argument("--backends", default="bwrap,docker")
     args = parser.parse_args()
+
+    from tests.conftest import write_kattis_problem  # noqa: F401 - sets a test cache; replaced below
 
     cache = Path(tempfile.mkdtemp(prefix="ioi-bench-cache-"))
     os.chmod(cache, 0o755)
@@ -111,7 +115,9 @@ def main() -> None:
         binary = src.with_suffix("")
         subprocess.run(["g++", "-O2", "-std=gnu++17", "-o", str(binary), str(src)], check=True)
         binaries.append(binary)
-    inputs = sorted((p, p.with_suffix(".ans").read_bytes()) for p in (problem_dir / "data" / "secret").rglob("*.in"))
+    inputs = sorted(
+        (p, p.with_suffix(".ans").read_bytes()) for p in (problem_dir / "data" / "secret").rglob("*.in")
+    )
 
     print(f"{args.candidates} candidates × {args.tests} tests, {args.jobs} workers")
     base = bare_loop(binaries, inputs, args.jobs)
@@ -122,7 +128,9 @@ def main() -> None:
             print(f"  {backend:<6} skipped: {reason}")
             continue
         rate = judge_rate(backend, problem_dir, sources, args.jobs)
-        print(f"  judge, {backend:<6} sandbox     {rate:8.1f} tests/s   ratio {rate / base:.2f} (target ≥ 0.5)")
+        print(
+            f"  judge, {backend:<6} sandbox     {rate:8.1f} tests/s   ratio {rate / base:.2f} (target ≥ 0.5)"
+        )
     heavy = []
     for k in range(args.compiles):
         src = work / f"heavy{k}.cpp"

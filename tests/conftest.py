@@ -36,18 +36,29 @@ def sandbox_name(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def write_kattis_problem(root: Path, tests: dict[str, tuple[str, str]], yaml_extra: str = "", groups: dict[str, tuple[int, list[str]]] | None = None) -> Path:
+def write_kattis_problem(
+    root: Path,
+    tests: dict[str, tuple[str, str]],
+    yaml_extra: str = "",
+    groups: dict[str, tuple[int, list[str]]] | None = None,
+) -> Path:
     """A small scoring Kattis package: tests {name: (input, answer)}; groups {group: (points, [test names])}."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "problem.yaml").write_text("name: Tiny\ntype: scoring\nlimits:\n  time_limit: 1.0\n  memory: 256\n" + yaml_extra)
+    (root / "problem.yaml").write_text(
+        "name: Tiny\ntype: scoring\nlimits:\n  time_limit: 1.0\n  memory: 256\n" + yaml_extra
+    )
     groups = groups or {"group1": (100, list(tests))}
     (root / "data" / "sample").mkdir(parents=True, exist_ok=True)
     for group, (points, names) in groups.items():
         folder = root / "data" / "secret" / group
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "testdata.yaml").write_text(f"on_reject: break\naccept_score: {points}\nrange: 0 {points}\ngrader_flags: min\n")
+        (folder / "testdata.yaml").write_text(
+            f"on_reject: break\naccept_score: {points}\nrange: 0 {points}\ngrader_flags: min\n"
+        )
         for name in names:
             (folder / f"{name}.in").write_text(tests[name][0])
             (folder / f"{name}.ans").write_text(tests[name][1])
-    (root / "data" / "testdata.yaml").write_text("on_reject: continue\nrange: 0 100\ngrader_flags: ignore_sample\n")
+    (root / "data" / "testdata.yaml").write_text(
+        "on_reject: continue\nrange: 0 100\ngrader_flags: ignore_sample\n"
+    )
     return root

@@ -19,27 +19,50 @@ err = Console(stderr=True)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sandbox", choices=["auto", "docker", "bwrap"], default="auto",
-                   help="where programs run: auto prefers Docker (image ioi-agent-sandbox) and falls back to bubblewrap")
-    p.add_argument("--time-limit", type=float, metavar="S",
-                   help="CPU seconds per test for packages that give no limit and have no accepted submissions")
-    p.add_argument("--jobs", type=int, metavar="N", help="parallel workers, one box each (default: one per core)")
+    p.add_argument(
+        "--sandbox",
+        choices=["auto", "docker", "bwrap"],
+        default="auto",
+        help="where programs run: auto prefers Docker (image ioi-agent-sandbox) and falls back to bubblewrap",
+    )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="S",
+        help="CPU seconds per test for packages that give no limit and have no accepted submissions",
+    )
+    p.add_argument(
+        "--jobs", type=int, metavar="N", help="parallel workers, one box each (default: one per core)"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("judge", help="judge source files against a problem package",
-                       description="Compile each SOURCE once, run it on every test with early stop per subtask, "
-                       "and print verdict, score, subtasks, time and memory. Exit 0 whenever judging worked.")
-    p.add_argument("problem", type=Path, metavar="PROBLEM", help="package folder (Kattis problem.yaml or CMS problem.json)")
-    p.add_argument("sources", type=Path, nargs="+", metavar="SOURCE", help=".cpp (C++17) or .py (Python 3) files")
+    p = sub.add_parser(
+        "judge",
+        help="judge source files against a problem package",
+        description="Compile each SOURCE once, run it on every test with early stop per subtask, "
+        "and print verdict, score, subtasks, time and memory. Exit 0 whenever judging worked.",
+    )
+    p.add_argument(
+        "problem",
+        type=Path,
+        metavar="PROBLEM",
+        help="package folder (Kattis problem.yaml or CMS problem.json)",
+    )
+    p.add_argument(
+        "sources", type=Path, nargs="+", metavar="SOURCE", help=".cpp (C++17) or .py (Python 3) files"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     _common(p)
     p.set_defaults(handler=run_judge)
 
-    v = sub.add_parser("verify", help="judge each package's labelled submissions and check their folders' promises",
-                       description="For every submissions/<label>/ program (accepted, partially_accepted, wrong_answer, "
-                       "time_limit_exceeded, run_time_error, memory_limit_exceeded, compile_error), check the judge's "
-                       "result keeps the label's promise. Exit 1 if any does not.")
+    v = sub.add_parser(
+        "verify",
+        help="judge each package's labelled submissions and check their folders' promises",
+        description="For every submissions/<label>/ program (accepted, partially_accepted, wrong_answer, "
+        "time_limit_exceeded, run_time_error, memory_limit_exceeded, compile_error), check the judge's "
+        "result keeps the label's promise. Exit 1 if any does not.",
+    )
     v.add_argument("problems", type=Path, nargs="+", metavar="PROBLEM")
     v.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     _common(v)
@@ -47,8 +70,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err, transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
 
 
 def judge_with_progress(judge: Judge, sources: list[Path], title: str) -> JudgeReport:
@@ -60,7 +89,9 @@ def judge_with_progress(judge: Judge, sources: list[Path], title: str) -> JudgeR
 def run_judge(args: argparse.Namespace) -> int:
     problem = load_problem(args.problem)
     with Judge(problem, sandbox=args.sandbox, jobs=args.jobs, time_limit=args.time_limit) as judge:
-        err.print(f"[dim]{judge.sandbox_message}; time limit {judge.time_limit:g} s ({problem.limits.time_source})[/dim]")
+        err.print(
+            f"[dim]{judge.sandbox_message}; time limit {judge.time_limit:g} s ({problem.limits.time_source})[/dim]"
+        )
         report = judge_with_progress(judge, list(args.sources), f"judging {problem.name}")
     if args.json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
@@ -84,7 +115,13 @@ def report_table(report: JudgeReport, labels: dict[str, str] | None = None) -> T
         row = [Path(sub.source).name]
         if labels is not None:
             row.append(labels.get(sub.source, ""))
-        row += [f"[{colour}]{sub.verdict}[/{colour}]", f"{sub.score:g}", subtasks, f"{sub.max_time_s:.3f}", f"{sub.max_memory_mb:.1f}"]
+        row += [
+            f"[{colour}]{sub.verdict}[/{colour}]",
+            f"{sub.score:g}",
+            subtasks,
+            f"{sub.max_time_s:.3f}",
+            f"{sub.max_memory_mb:.1f}",
+        ]
         if labels is not None:
             ok = label_satisfied(labels.get(sub.source, ""), sub, report.max_score)
             row.append({True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[ok])
@@ -103,14 +140,19 @@ def run_verify(args: argparse.Namespace) -> int:
             err.print(f"[yellow]{problem.name}: no labelled submissions[/yellow]")
             continue
         with Judge(problem, sandbox=args.sandbox, jobs=args.jobs, time_limit=args.time_limit) as judge:
-            err.print(f"[dim]{problem.name}: {judge.sandbox_message}; time limit {judge.time_limit:g} s[/dim]")
+            err.print(
+                f"[dim]{problem.name}: {judge.sandbox_message}; time limit {judge.time_limit:g} s[/dim]"
+            )
             report = judge_with_progress(judge, [s.path for s in subs], f"verifying {problem.name}")
         labels = {str(s.path): s.label for s in subs}
-        bad = [r for r in report.submissions if label_satisfied(labels[r.source], r, report.max_score) is False]
+        bad = [
+            r for r in report.submissions if label_satisfied(labels[r.source], r, report.max_score) is False
+        ]
         failures += len(bad)
         if args.json:
-            documents.append({"problem": problem.name, "ok": not bad, "report": report.model_dump(),
-                              "labels": labels})
+            documents.append(
+                {"problem": problem.name, "ok": not bad, "report": report.model_dump(), "labels": labels}
+            )
         else:
             console.print(report_table(report, labels))
     if args.json:

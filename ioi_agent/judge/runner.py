@@ -54,7 +54,11 @@ class Judge:
         self.strategy = strategy_for(problem)
         self._inflight: dict[str, Future[StoredOutcome]] = {}
         self._inflight_lock = threading.Lock()
-        self.time_limit = self._resolve_time_limit(time_limit)
+        try:
+            self.time_limit = self._resolve_time_limit(time_limit)
+        except BaseException:
+            self.pool.close()  # the boxes were started already: do not leave them behind
+            raise
 
     # --- limits ---------------------------------------------------------------------------------
 
@@ -102,7 +106,7 @@ class Judge:
         language = language_of(source)
         graders = self.problem.grader_files.get(language, [])
         if self.problem.task_type == TaskType.COMMUNICATION and language == "cpp":
-            name = "solution.cpp"  # CMS stubs include the task header; the contestant file keeps its own name
+            name = f"{self.problem.name}.cpp"  # CMS compiles the contestant's file as <task>.cpp beside the stub
         else:
             name = None
         return self.compiler.compile(source, graders, name=name)
@@ -138,9 +142,17 @@ class Judge:
             with self._inflight_lock:
                 self._inflight.pop(key, None)
 
-    def run_subtask(self, program: CompiledProgram, subtask: Subtask, progress: Progress | None) -> list[TestResult]:
+    def run_subtask(
+        self,
+        program: CompiledProgram,
+        subtask: Subtask,
+        progress: Progress | None,
+        cancel: threading.Event | None = None,
+    ) -> list[TestResult]:
         out = []
         for name in subtask.tests:
+            if cancel is not None and cancel.is_set():
+                break  # the caller is unwinding; this partial list is never aggregated
             outcome, cached = self.test_outcome(program, name)
             out.append(
                 TestResult(
@@ -163,21 +175,38 @@ class Judge:
         for src in sources:
             if not src.exists():
                 raise IoiAgentError(f"{src}: no such file")
+        cancel = threading.Event()  # per call: another caller's interruption must not cut this one short
         with ThreadPoolExecutor(self.jobs) as pool:
-            programs = list(pool.map(self.compile, sources))
-            chains = {
-                (i, st.name): pool.submit(self.run_subtask, prog, st, progress)
-                for i, prog in enumerate(programs)
-                if prog.ok
-                for st in self.problem.subtasks
-            }
-            results = []
-            for i, (src, prog) in enumerate(zip(sources, programs, strict=True)):
-                if not prog.ok:
-                    results.append(self._compile_error(src, prog))
-                    continue
-                per_subtask = {name: chains[(i, name)].result() for (j, name) in chains if j == i}
-                results.append(self._aggregate(src, prog, per_subtask))
+            try:
+                return self._judge_in(pool, sources, progress, cancel)
+            except BaseException:
+                # Ctrl-C (or any failure): finish only the tests already running, drop the queued ones,
+                # instead of draining the whole queue before the interruption takes effect.
+                cancel.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+    def _judge_in(
+        self,
+        pool: ThreadPoolExecutor,
+        sources: Sequence[Path],
+        progress: Progress | None,
+        cancel: threading.Event,
+    ) -> list[SubmissionResult]:
+        programs = list(pool.map(self.compile, sources))
+        chains = {
+            (i, st.name): pool.submit(self.run_subtask, prog, st, progress, cancel)
+            for i, prog in enumerate(programs)
+            if prog.ok
+            for st in self.problem.subtasks
+        }
+        results = []
+        for i, (src, prog) in enumerate(zip(sources, programs, strict=True)):
+            if not prog.ok:
+                results.append(self._compile_error(src, prog))
+                continue
+            per_subtask = {name: chains[(i, name)].result() for (j, name) in chains if j == i}
+            results.append(self._aggregate(src, prog, per_subtask))
         return results
 
     def judge(self, sources: Sequence[Path], progress: Progress | None = None) -> JudgeReport:

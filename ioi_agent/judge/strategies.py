@@ -88,20 +88,22 @@ class BatchStrategy(Strategy):
 
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
         stdin = judge.pool.stage_input(test.input)
+        name = uuid.uuid4().hex[:12]  # plain files, no folder: this is the hot path
         with judge.pool.box() as box:
-            scratch = Scratch(box)
-            spec = contestant_spec(judge, program, stdin, f"{scratch.box}/out", stderr=f"{scratch.box}/err")
+            out_host, err_host = box.work / "out" / f"{name}.out", box.work / "out" / f"{name}.err"
+            spec = contestant_spec(judge, program, stdin, f"{BOX_WORK}/out/{name}.out", stderr=f"{BOX_WORK}/out/{name}.err")
             result = box.run([spec])[0]
         try:
             verdict = runtime_verdict(result)
             if verdict is not None:
                 return failed_run(result, verdict)
-            check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, scratch.host / "out")
+            check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, out_host)
             return StoredOutcome(
                 verdict=check.verdict, score=check.score, time_s=result.cpu_s, memory_mb=result.peak_mb, message=check.message
             )
         finally:
-            scratch.remove()
+            out_host.unlink(missing_ok=True)
+            err_host.unlink(missing_ok=True)
 
 
 def _start_peer(argv: list[str], to_user: Path, from_user: Path, stdin: Path | None = None) -> subprocess.Popen[bytes]:
@@ -207,10 +209,11 @@ class MultiPassStrategy(Strategy):
 class CommunicationStrategy(Strategy):
     """CMS Communication: a manager on the host, N concurrent contestant processes in one box.
 
-    FIFOs per process i: the manager writes `m_to_u{i}` and reads `u{i}_to_m`. The manager gets, for each
-    process, the path it reads from and the one it writes to, then reads the test input on stdin and prints
-    the score on stdout, the message on stderr. Each contestant process gets the path it reads from, the
-    one it writes to and (with several processes) its index. Time is the sum over contestant processes."""
+    FIFOs per process i, as CMS makes them: the manager writes `m_to_u{i}` and reads `u{i}_to_m`, and gets
+    `u0_to_m m_to_u0 u1_to_m m_to_u1 ...` as arguments, the test input on stdin; it prints the score on
+    stdout, the message on stderr. A contestant process has the FIFOs as stdin and stdout (`std_io`) or
+    as its first two arguments (`fifo_io`), followed by its index when there are several processes.
+    Time is the sum over contestant processes; a sum reaching the limit is a timeout (CMS)."""
 
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
         manager = host_program(judge.problem.manager_sources, judge.cache)
@@ -223,8 +226,12 @@ class CommunicationStrategy(Strategy):
                 m_to_u, m_to_u_box = scratch.fifo(f"m_to_u{i}")
                 u_to_m, u_to_m_box = scratch.fifo(f"u{i}_to_m")
                 fifo_args += [str(u_to_m), str(m_to_u)]
-                args = [m_to_u_box, u_to_m_box] + ([str(i)] if n > 1 else [])
-                specs.append(contestant_spec(judge, program, None, None, args=args, stderr=f"{scratch.box}/err{i}"))
+                index = [str(i)] if n > 1 else []
+                if getattr(judge.problem, "user_io", "std_io") == "fifo_io":  # the stub opens the FIFOs
+                    spec = contestant_spec(judge, program, None, None, args=[m_to_u_box, u_to_m_box, *index])
+                else:  # std_io: the FIFOs are the process's stdin and stdout
+                    spec = contestant_spec(judge, program, m_to_u_box, u_to_m_box, args=index)
+                specs.append(spec.model_copy(update={"stderr": f"{scratch.box}/err{i}"}))
             with open(test.input, "rb") as stdin:
                 manager_proc = subprocess.Popen(
                     [*manager, *fifo_args], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=scratch.host
@@ -239,7 +246,7 @@ class CommunicationStrategy(Strategy):
                 return StoredOutcome(verdict=Verdict.JE, score=0.0, time_s=0.0, memory_mb=0.0, message="manager did not finish")
             total = sum(r.cpu_s for r in results)
             peak = max(r.peak_mb for r in results)
-            if total > judge.time_limit:
+            if total >= judge.time_limit:
                 worst_run = max(results, key=lambda r: r.cpu_s)
                 outcome = failed_run(worst_run, Verdict.TLE)
                 return outcome.model_copy(update={"time_s": total, "message": f"CPU {total:.3f} s over {n} processes"})

@@ -21,8 +21,10 @@ PRINT_SUM = "long long a,b; std::cin>>a>>b; std::cout<<a+b<<std::endl;"
 
 
 def cpp(body: str, headers: str = "") -> str:
-    return "#include <bits/stdc++.h>\n#include <unistd.h>\n#include <signal.h>\n#include <sys/socket.h>\n" \
+    return (
+        "#include <bits/stdc++.h>\n#include <unistd.h>\n#include <signal.h>\n#include <sys/socket.h>\n"
         "#include <netinet/in.h>\n#include <arpa/inet.h>\n" + headers + "int main(){\n" + body + "\n}\n"
+    )
 
 
 def hostile_programs(marker: Path, answer: Path, port: int) -> dict[str, tuple[str, str]]:
@@ -30,29 +32,60 @@ def hostile_programs(marker: Path, answer: Path, port: int) -> dict[str, tuple[s
     return {
         "ok.cpp": (SUM_OK, "AC"),
         "fork_bomb.cpp": (cpp("while (true) fork();"), "TLE"),
-        "memory_bomb.cpp": (cpp("std::vector<char*> v; while (true) { char* p = new char[1 << 20]; memset(p, 1, 1 << 20); v.push_back(p); }"), "MLE"),
+        "memory_bomb.cpp": (
+            cpp(
+                "std::vector<char*> v; while (true) { char* p = new char[1 << 20]; memset(p, 1, 1 << 20); v.push_back(p); }"
+            ),
+            "MLE",
+        ),
         "memory_bomb.py": ("x = []\nwhile True:\n    x.append(bytearray(1 << 24))\n", "MLE"),
-        "endless_output.cpp": (cpp("std::string s(4096, 'x'); while (true) fwrite(s.data(), 1, s.size(), stdout);"), "OLE"),
+        "endless_output.cpp": (
+            cpp("std::string s(4096, 'x'); while (true) fwrite(s.data(), 1, s.size(), stdout);"),
+            "OLE",
+        ),
         "busy_loop.cpp": (cpp("volatile unsigned long long x = 0; while (true) x++;"), "TLE"),
         "sleep_forever.cpp": (cpp("while (true) sleep(1000);"), "TLE"),
         "sleep_forever.py": ("import time\nwhile True:\n    time.sleep(1000)\n", "TLE"),
         # Correct output only when the host's listening socket cannot be reached.
-        "network.cpp": (cpp(
-            f"int s = socket(AF_INET, SOCK_STREAM, 0); sockaddr_in addr{{}}; addr.sin_family = AF_INET; addr.sin_port = htons({port});"
-            "inet_pton(AF_INET, \"127.0.0.1\", &addr.sin_addr);"
-            "if (s >= 0 && connect(s, (sockaddr*)&addr, sizeof addr) == 0) { puts(\"HACKED\"); return 0; }" + PRINT_SUM), "AC"),
-        "write_outside.cpp": (cpp(
-            f"const char* paths[] = {{\"{marker}\", \"/etc/pwned\", \"/usr/pwned\", \"/box/in/pwned\", \"/box/bin/pwned\"}};"
-            "for (auto p : paths) { FILE* f = fopen(p, \"w\"); if (f) { fputs(\"pwned\", f); fclose(f); } }" + PRINT_SUM), "AC"),
-        "read_answer.cpp": (cpp(
-            f"if (FILE* f = fopen(\"{answer}\", \"r\")) {{ puts(\"LEAKED\"); return 0; }}" + PRINT_SUM), "AC"),
+        "network.cpp": (
+            cpp(
+                f"int s = socket(AF_INET, SOCK_STREAM, 0); sockaddr_in addr{{}}; addr.sin_family = AF_INET; addr.sin_port = htons({port});"
+                'inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);'
+                'if (s >= 0 && connect(s, (sockaddr*)&addr, sizeof addr) == 0) { puts("HACKED"); return 0; }'
+                + PRINT_SUM
+            ),
+            "AC",
+        ),
+        "write_outside.cpp": (
+            cpp(
+                f'const char* paths[] = {{"{marker}", "/etc/pwned", "/usr/pwned", "/box/in/pwned", "/box/bin/pwned"}};'
+                'for (auto p : paths) { FILE* f = fopen(p, "w"); if (f) { fputs("pwned", f); fclose(f); } }'
+                + PRINT_SUM
+            ),
+            "AC",
+        ),
+        "read_answer.cpp": (
+            cpp(f'if (FILE* f = fopen("{answer}", "r")) {{ puts("LEAKED"); return 0; }}' + PRINT_SUM),
+            "AC",
+        ),
         "kill_all.cpp": (cpp("kill(-1, SIGKILL);" + PRINT_SUM), "AC"),
         "kill_parent.cpp": (cpp("kill(getppid(), SIGKILL); kill(1, SIGKILL);" + PRINT_SUM), "AC"),
-        "kill_all.py": ("import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n    pass\na, b = map(int, input().split())\nprint(a + b)\n", "AC"),
-        "deep_recursion.cpp": ("#include <bits/stdc++.h>\nint f(int n){ volatile char pad[64]; pad[0]=n; return n ? f(n-1)+pad[0]%2 : 0; }\n"
-                               "int main(){ long long a,b; std::cin>>a>>b; int r=f(1000000); std::cout<<a+b+(r<0)<<std::endl; }\n", "AC"),
-        "many_threads.cpp": (cpp("std::vector<std::thread> t; for (int i = 0; i < 2000; i++) t.emplace_back([]{ sleep(5); });"
-                                 "for (auto& x : t) x.join();" + PRINT_SUM), "RE"),
+        "kill_all.py": (
+            "import os, signal\ntry:\n    os.kill(-1, signal.SIGKILL)\nexcept OSError:\n    pass\na, b = map(int, input().split())\nprint(a + b)\n",
+            "AC",
+        ),
+        "deep_recursion.cpp": (
+            "#include <bits/stdc++.h>\nint f(int n){ volatile char pad[64]; pad[0]=n; return n ? f(n-1)+pad[0]%2 : 0; }\n"
+            "int main(){ long long a,b; std::cin>>a>>b; int r=f(1000000); std::cout<<a+b+(r<0)<<std::endl; }\n",
+            "AC",
+        ),
+        "many_threads.cpp": (
+            cpp(
+                "std::vector<std::thread> t; for (int i = 0; i < 2000; i++) t.emplace_back([]{ sleep(5); });"
+                "for (auto& x : t) x.join();" + PRINT_SUM
+            ),
+            "RE",
+        ),
     }
 
 
@@ -85,7 +118,11 @@ def box_processes() -> list[psutil.Process]:
     out = []
     for p in psutil.process_iter(["uids", "cmdline"]):
         uids = p.info["uids"]
-        if uids and BASE_UID <= uids.real < BASE_UID + 64 and not any("executor.py" in c for c in p.info["cmdline"] or []):
+        if (
+            uids
+            and BASE_UID <= uids.real < BASE_UID + 64
+            and not any("executor.py" in c for c in p.info["cmdline"] or [])
+        ):
             out.append(p)
     return out
 

@@ -98,7 +98,12 @@ def host_program(sources: list[Path], cache: Path) -> list[str]:
                 text=True,
             )
             if proc.returncode != 0:
-                raise PackageError(sources[0], "the checker does not compile: " + proc.stderr.strip()[-300:])
+                # One line for the user: the compiler's first error, not its whole multi-line report.
+                lines = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip()]
+                first = next((ln for ln in lines if "error" in ln), lines[0] if lines else "no message")
+                raise PackageError(
+                    sources[0], f"the checker does not compile: {first[:300]}", fix="fix the checker"
+                )
             tmp.replace(binary)
     return [str(binary)]
 

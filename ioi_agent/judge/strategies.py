@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import uuid
 from abc import ABC, abstractmethod
@@ -127,6 +128,10 @@ def _finish_peer(peer: subprocess.Popen[bytes], contestant: ProcResult) -> tuple
         return None, "the interactor did not finish"
 
 
+def _broken_pipe(result: ProcResult) -> bool:
+    return result.signal == signal.SIGPIPE or "BrokenPipeError" in result.stderr_tail or "Broken pipe" in result.stderr_tail
+
+
 class InteractiveStrategy(Strategy):
     """Kattis interactive: the output validator talks to the program through its stdin/stdout."""
 
@@ -150,7 +155,10 @@ class InteractiveStrategy(Strategy):
             if code is None:
                 return StoredOutcome(verdict=Verdict.JE, score=0.0, time_s=result.cpu_s, memory_mb=result.peak_mb, message=err)
             check = kattis_result(code, feedback, err)
-            if check.verdict == Verdict.WA or run_failure is None or check.verdict == Verdict.JE:
+            # The program's own failure wins (precedence; a validator killed by SIGPIPE because the program
+            # died is the program's doing too), unless the program only died writing to a validator that
+            # had already rejected it and quit (SIGPIPE, or Python's BrokenPipeError).
+            if run_failure is None or (check.verdict == Verdict.WA and _broken_pipe(result)):
                 return StoredOutcome(verdict=check.verdict, score=check.score, time_s=result.cpu_s, memory_mb=result.peak_mb, message=check.message)
             return failed_run(result, run_failure)
         finally:

@@ -144,7 +144,7 @@ def load_kattis(root: Path) -> Problem:
         limits=limits,
         tests=tests,
         samples=[n for n, t in tests.items() if t.is_sample],
-        subtasks=_subtasks(group_tree, tests, scoring),
+        subtasks=_subtasks(group_tree, tests, scoring, data_dir),
         groups=group_tree,
         checker=checker,
         manager_sources=manager,
@@ -216,10 +216,10 @@ def group_tests(group: Group) -> list[str]:
     return out
 
 
-def _subtasks(tree: Group, tests: dict[str, TestCase], scoring: bool) -> list[Subtask]:
+def _subtasks(tree: Group, tests: dict[str, TestCase], scoring: bool, data_dir: Path) -> list[Subtask]:
     secret = next((c for c in tree.children if c.name == "secret"), None)
     if secret is None:
-        raise PackageError("data/secret", "missing secret test data", fix="add data/secret/ with tests")
+        raise PackageError(data_dir / "secret", "missing secret test data", fix="add data/secret/ with tests")
     if not scoring:
         names = [] if tree.ignore_sample else [n for n in tests if tests[n].is_sample]
         return [Subtask(name="all", points=PASS_FAIL_POINTS, tests=names + group_tests(secret))]

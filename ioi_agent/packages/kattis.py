@@ -194,10 +194,35 @@ def _load_group(folder: Path, root: Path, tests: dict[str, TestCase], inherited:
             if not entry.resolve().is_file():
                 raise PackageError(entry, "test is a broken symbolic link", fix="point it at an existing file")
             tests[test_name] = TestCase(
-                name=test_name, input=entry.resolve(), answer=answer.resolve(), is_sample=is_sample
+                name=test_name, input=follow_link(entry), answer=follow_link(answer), is_sample=is_sample
             )
             group.tests.append(test_name)
     return group
+
+
+LINK_TEXT_MAX = 512
+
+
+def follow_link(path: Path) -> Path:
+    """Resolve a test file that is a symbolic link, or a link stored as text.
+
+    A checkout or copy made without symlink support (git with core.symlinks=false, some archivers)
+    leaves each link as a small file holding the target path; such a file is followed like the link."""
+    seen = set()
+    current = path.resolve()
+    while current not in seen and current.stat().st_size <= LINK_TEXT_MAX:
+        seen.add(current)
+        try:
+            text = current.read_text(encoding="utf-8").strip()
+        except (UnicodeDecodeError, OSError):
+            break
+        if not text or any(c.isspace() for c in text) or not text.endswith(current.suffix):
+            break
+        target = (current.parent / text).resolve()
+        if not target.is_file():
+            raise PackageError(path, f"test is a link to a missing file {text}", fix="point it at an existing file")
+        current = target
+    return current
 
 
 def group_max_score(group: Group) -> float:

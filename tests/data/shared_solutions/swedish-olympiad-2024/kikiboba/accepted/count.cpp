@@ -1,0 +1,11 @@
+#include <bits/stdc++.h>
+using namespace std;
+int main() {
+    string s;
+    cin >> s;
+    long long b = count(s.begin(), s.end(), 'b'), k = count(s.begin(), s.end(), 'k');
+    if (b == 0 && k == 0) puts("none");
+    else if (b > k) puts("boba");
+    else if (k > b) puts("kiki");
+    else puts("boki");
+}

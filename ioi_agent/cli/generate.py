@@ -1,0 +1,198 @@
+"""`ioi-agent generate`: sample candidate programs (and test generators/validators) into a pool file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ioi_agent.errors import IoiAgentError
+from ioi_agent.packages.model import Problem
+
+DESCRIPTION = """\
+Sample candidate programs for problem packages into a JSONL pool, from one of three sources:
+  --model PATH_OR_NAME               vLLM's offline engine on this machine (pip install 'ioi-agent[vllm]')
+  --endpoint URL --model NAME        an OpenAI-compatible server (vllm serve, SGLang, ...)
+  --replay SRC                       an existing pool file, a package's submissions/ folder, or the word
+                                     'submissions' (each PROBLEM's own shipped programs)
+Running the same command again resumes: samples already in the pool are not asked for again."""
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "generate",
+        help="sample candidate programs into a pool (vLLM, OpenAI-compatible server, or replay)",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("problems", nargs="+", metavar="PROBLEM", help="package folder, or a folder of packages")
+    src = p.add_argument_group("source")
+    src.add_argument("--model", help="model path or name (vLLM), or the served model name (--endpoint)")
+    src.add_argument(
+        "--endpoint", metavar="URL", help="OpenAI-compatible API base, e.g. http://127.0.0.1:8000/v1"
+    )
+    src.add_argument("--replay", metavar="SRC", help="pool file, submissions/ folder, or 'submissions'")
+    p.add_argument("--out", required=True, type=Path, metavar="POOL", help="pool file to append to (JSONL)")
+    what = p.add_argument_group("what to sample")
+    what.add_argument(
+        "--samples", type=int, default=None, help="candidates per prompt (default 1; replay: all)"
+    )
+    what.add_argument(
+        "--per-subtask", action="store_true", help="one prompt per subtask instead of per problem"
+    )
+    what.add_argument(
+        "--language", choices=["cpp", "python"], default="cpp", help="solution language (default cpp)"
+    )
+    what.add_argument(
+        "--generators", type=int, default=0, metavar="N", help="test-input generators per subtask"
+    )
+    what.add_argument("--validators", type=int, default=0, metavar="N", help="input validators per subtask")
+    what.add_argument(
+        "--templates", type=Path, metavar="DIR", help="folder of prompt templates overriding the defaults"
+    )
+    what.add_argument("--hash-only", action="store_true", help="store the completion's hash, not its text")
+    sampling = p.add_argument_group("sampling")
+    sampling.add_argument("--temperature", type=float, default=1.0)
+    sampling.add_argument("--top-p", type=float, default=1.0)
+    sampling.add_argument("--max-tokens", type=int, default=16384, help="completion token limit per sample")
+    sampling.add_argument("--seed", type=int, default=0, help="run seed; each sample's seed derives from it")
+    engine = p.add_argument_group("vLLM engine (--model without --endpoint)")
+    engine.add_argument("--tensor-parallel-size", type=int, default=1)
+    engine.add_argument("--gpu-memory-utilization", type=float, default=None)
+    engine.add_argument("--max-model-len", type=int, default=None)
+    engine.add_argument("--dtype", default=None, help="e.g. bfloat16 (default: the model's)")
+    engine.add_argument(
+        "--engine-arg", action="append", default=[], metavar="KEY=VALUE", help="any other vllm.LLM argument"
+    )
+    server = p.add_argument_group("server (--endpoint)")
+    server.add_argument("--api-key", default=None, help="default: $OPENAI_API_KEY")
+    server.add_argument("--concurrency", type=int, default=32, help="requests in flight (default 32)")
+    server.add_argument("--n-per-request", type=int, default=8, help="samples per request (default 8)")
+    server.add_argument("--request-timeout", type=float, default=1800.0, help="seconds per request")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=run)
+
+
+def parse_engine_args(pairs: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise IoiAgentError(
+                f"--engine-arg {pair!r}: expected KEY=VALUE (fix: e.g. --engine-arg max_num_seqs=64)"
+            )
+        try:
+            out[key.strip().replace("-", "_")] = json.loads(value)
+        except ValueError:
+            out[key.strip().replace("-", "_")] = value
+    return out
+
+
+def load_problems(paths: list[str]) -> list[Problem]:
+    from ioi_agent.packages import load_problem
+
+    problems: list[Problem] = []
+    for raw in paths:
+        root = Path(raw)
+        if root.is_dir() and not (root / "problem.yaml").is_file() and not (root / "problem.json").is_file():
+            inner = sorted(
+                d for d in root.iterdir() if (d / "problem.yaml").is_file() or (d / "problem.json").is_file()
+            )
+            if inner:
+                problems.extend(load_problem(d) for d in inner)
+                continue
+        problems.append(load_problem(root))
+    seen: dict[str, Path] = {}
+    for problem in problems:
+        if problem.name in seen and seen[problem.name] != problem.root:
+            raise IoiAgentError(
+                f"{problem.root}: two problems are named {problem.name!r} (the other is {seen[problem.name]}) "
+                "(fix: generate them into separate pools)"
+            )
+        seen[problem.name] = problem.root
+    return problems
+
+
+def _backend(args: argparse.Namespace) -> Any:
+    if args.endpoint:
+        from ioi_agent.generation.openai_backend import OpenAIBackend
+
+        return OpenAIBackend(
+            args.endpoint,
+            args.model,
+            api_key=args.api_key or os.environ.get("OPENAI_API_KEY"),
+            concurrency=args.concurrency,
+            n_per_request=args.n_per_request,
+            timeout_s=args.request_timeout,
+        )
+    from ioi_agent.generation.vllm_backend import VllmBackend
+
+    return VllmBackend(
+        args.model,
+        tensor_parallel_size=args.tensor_parallel_size,
+        gpu_memory_utilization=args.gpu_memory_utilization,
+        max_model_len=args.max_model_len,
+        dtype=args.dtype,
+        engine_args=parse_engine_args(args.engine_arg),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ioi_agent.generation.pool import SamplingSettings
+    from ioi_agent.generation.replay import run_replay
+    from ioi_agent.generation.runner import GenerateOptions, run_generation
+
+    sources = [bool(args.replay), bool(args.endpoint), bool(args.model and not args.endpoint)]
+    if args.replay and (args.model or args.endpoint):
+        raise IoiAgentError("--replay takes no --model or --endpoint (fix: choose one source)")
+    if args.endpoint and not args.model:
+        raise IoiAgentError("--endpoint needs --model NAME, the model the server serves (fix: add --model)")
+    if not any(sources):
+        raise IoiAgentError(
+            "no source given (fix: add --model PATH_OR_NAME, --endpoint URL --model NAME, or --replay SRC)"
+        )
+    for flag in ("samples", "generators", "validators"):
+        value = getattr(args, flag)
+        if value is not None and value < 0:
+            raise IoiAgentError(f"--{flag} must be 0 or more")
+    problems = load_problems(args.problems)
+
+    if args.replay:
+        summary = run_replay(args.replay, problems, args.out, args.samples)
+        print(
+            f"replayed {summary.written} records into {args.out} ({summary.already_done} were already there)"
+        )
+        return 0
+
+    try:
+        sampling = SamplingSettings(
+            temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens, seed=args.seed
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise IoiAgentError(f"bad sampling settings: {err['loc'][0]}: {err['msg']}") from None
+    options = GenerateOptions(
+        samples=1 if args.samples is None else args.samples,
+        per_subtask=args.per_subtask,
+        language=args.language,
+        sampling=sampling,
+        generators=args.generators,
+        validators=args.validators,
+        keep_completions=not args.hash_only,
+        templates=args.templates,
+    )
+    backend = _backend(args)
+    try:
+        summary = run_generation(problems, backend, options, args.out, progress=not args.quiet)
+    finally:
+        backend.close()
+    print(
+        f"wrote {summary.written} samples to {args.out} ({summary.already_done} of {summary.planned} were already "
+        f"there; {summary.no_code} without code, {summary.truncated} truncated); "
+        f"{summary.samples_per_s:.2f} samples/s, {summary.tokens_per_s:.0f} tokens/s"
+    )
+    return 0

@@ -88,7 +88,9 @@ def host_program(sources: list[Path], cache: Path) -> list[str]:
             binary.parent.mkdir(parents=True, exist_ok=True)
             compiler = shutil.which("g++")
             if not compiler:
-                raise PackageError(sources[0], "g++ is needed on the host to build this checker", fix="install g++")
+                raise PackageError(
+                    sources[0], "g++ is needed on the host to build this checker", fix="install g++"
+                )
             cpp = [str(s) for s in sources if s.suffix in (".cpp", ".cc", ".cxx", ".c")]
             includes = sorted({f"-I{s.parent}" for s in sources})
             tmp = binary.with_suffix(".tmp")

@@ -59,7 +59,9 @@ class Compiler:
             h.update(b"\0" + g.name.encode() + b"\0" + g.read_bytes())
         return h.hexdigest()[:32]
 
-    def compile(self, source: Path, grader_files: list[Path] | None = None, name: str | None = None) -> CompiledProgram:
+    def compile(
+        self, source: Path, grader_files: list[Path] | None = None, name: str | None = None
+    ) -> CompiledProgram:
         language = language_of(source)
         grader_files = grader_files or []
         text = source.read_bytes()
@@ -84,7 +86,9 @@ class Compiler:
             os.replace(tmp, target)
             return result
 
-    def _build(self, key: str, language: str, main_name: str, text: bytes, graders: list[Path]) -> CompiledProgram:
+    def _build(
+        self, key: str, language: str, main_name: str, text: bytes, graders: list[Path]
+    ) -> CompiledProgram:
         with self.pool.box() as box:
             src = box.work / "tmp" / "compile"
             shutil.rmtree(src, ignore_errors=True)
@@ -97,9 +101,16 @@ class Compiler:
                     os.chown(p, box.uid, box.uid)
             box_src = f"{BOX_WORK}/tmp/compile"
             if language == "python":
-                argv = ["/usr/bin/python3", "-c", "import sys,py_compile; py_compile.compile(sys.argv[1], doraise=True, cfile='/tmp/x.pyc')", f"{box_src}/{main_name}"]
+                argv = [
+                    "/usr/bin/python3",
+                    "-c",
+                    "import sys,py_compile; py_compile.compile(sys.argv[1], doraise=True, cfile='/tmp/x.pyc')",
+                    f"{box_src}/{main_name}",
+                ]
             else:
-                units = [f"{box_src}/{p.name}" for p in src.iterdir() if p.suffix in (".cpp", ".cc", ".cxx", ".c")]
+                units = [
+                    f"{box_src}/{p.name}" for p in src.iterdir() if p.suffix in (".cpp", ".cc", ".cxx", ".c")
+                ]
                 pch = ["-I", self._pch] if self._pch else []
                 argv = ["/usr/bin/g++", *CPP_FLAGS, *pch, "-I", box_src, "-o", f"{box_src}/prog", *units]
             spec = ProcSpec(
@@ -107,20 +118,35 @@ class Compiler:
                 cwd=box_src,
                 stderr=f"{box_src}/compile.err",
                 stdout=f"{box_src}/compile.out",
-                env={"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "TMPDIR": "/tmp"},
+                env={
+                    "PATH": "/usr/local/bin:/usr/bin:/bin",
+                    "LANG": "C.UTF-8",
+                    "HOME": "/tmp",
+                    "TMPDIR": "/tmp",
+                },
                 **COMPILE_LIMITS,
             )
             res = box.run([spec])[0]
-            message = (src / "compile.err").read_text(errors="replace")[-4000:] if (src / "compile.err").exists() else ""
+            message = (
+                (src / "compile.err").read_text(errors="replace")[-4000:]
+                if (src / "compile.err").exists()
+                else ""
+            )
             if res.cpu_exceeded or res.wall_exceeded:
                 message = "compilation ran past its time limit\n" + message
             ok = res.ok and (language == "python" or (src / "prog").is_file())
             if ok and language == "cpp":
                 shutil.copyfile(src / "prog", self.pool.mounts.binaries / f"{key}.prog.part")
-        argv = [f"{BOX_BIN}/{key}/prog"] if language == "cpp" else ["/usr/bin/python3", "-S", f"{BOX_BIN}/{key}/{main_name}"]
+        argv = (
+            [f"{BOX_BIN}/{key}/prog"]
+            if language == "cpp"
+            else ["/usr/bin/python3", "-S", f"{BOX_BIN}/{key}/{main_name}"]
+        )
         return CompiledProgram(key=key, language=language, ok=ok, message=message.strip(), argv=argv)
 
-    def _install(self, folder: Path, key: str, language: str, main_name: str, text: bytes, graders: list[Path]) -> None:
+    def _install(
+        self, folder: Path, key: str, language: str, main_name: str, text: bytes, graders: list[Path]
+    ) -> None:
         if language == "cpp":
             built = self.pool.mounts.binaries / f"{key}.prog.part"
             os.replace(built, folder / "prog")
@@ -153,12 +179,17 @@ def host_pch(binaries: Path) -> str | None:
                 capture_output=True,
                 text=True,
             )
-            header = next((ln.split(" ", 1)[1] for ln in probe.stderr.splitlines() if ln.endswith("bits/stdc++.h")), None)
+            header = next(
+                (ln.split(" ", 1)[1] for ln in probe.stderr.splitlines() if ln.endswith("bits/stdc++.h")),
+                None,
+            )
             if header is None:
                 return None
             gch.parent.mkdir(parents=True, exist_ok=True)
             tmp = gch.with_suffix(".part")
-            built = subprocess.run([gxx, *CPP_FLAGS, "-x", "c++-header", header, "-o", str(tmp)], capture_output=True)
+            built = subprocess.run(
+                [gxx, *CPP_FLAGS, "-x", "c++-header", header, "-o", str(tmp)], capture_output=True
+            )
             if built.returncode != 0:
                 return None
             for p in (folder, gch.parent):

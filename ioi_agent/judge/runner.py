@@ -53,6 +53,7 @@ class Judge:
         self.compiler = Compiler(self.pool, use_pch=use_pch)
         self.strategy = strategy_for(problem)
         self._inflight: dict[str, Future[StoredOutcome]] = {}
+        self._checker_memo: tuple[tuple, str] | None = None
         self._inflight_lock = threading.Lock()
         try:
             self.time_limit = self._resolve_time_limit(time_limit)
@@ -74,7 +75,9 @@ class Judge:
             slowest = max((r.max_time_s for r in results if r.verdict == Verdict.AC), default=None)
             if slowest is not None:
                 derived = max(1.0, float(math.ceil(slowest * limits.time_multiplier)))
-                limits.time_source = f"slowest accepted submission {slowest:.2f} s × {limits.time_multiplier:g}"
+                limits.time_source = (
+                    f"slowest accepted submission {slowest:.2f} s × {limits.time_multiplier:g}"
+                )
                 return derived
         if override is not None:
             limits.time_source = "--time-limit"
@@ -90,23 +93,40 @@ class Judge:
 
     def checker_key(self) -> str:
         c = self.problem.checker
+        sources = [*c.sources, *self.problem.manager_sources]
+        # Computed per test: reuse it while the sources are unchanged (a testlib checker is ~200 KB).
+        stamp = tuple((st.st_mtime_ns, st.st_size) for st in (src.stat() for src in sources))
+        memo = self._checker_memo
+        if memo is not None and memo[0] == stamp:
+            return memo[1]
         h = hashlib.sha256(c.model_dump_json(exclude={"sources"}).encode())
-        for src in [*c.sources, *self.problem.manager_sources]:
+        for src in sources:
             h.update(src.read_bytes())
-        h.update(f"{self.problem.task_type}|{self.problem.num_processes}|{self.problem.validation_passes}".encode())
-        return h.hexdigest()[:16]
+        h.update(
+            f"{self.problem.task_type}|{self.problem.num_processes}|{self.problem.validation_passes}".encode()
+        )
+        key = h.hexdigest()[:16]
+        self._checker_memo = (stamp, key)
+        return key
 
     # --- running --------------------------------------------------------------------------------
 
     def compile(self, source: Path) -> CompiledProgram:
         if self.problem.task_type == TaskType.OUTPUT_ONLY:
             ok = source.is_dir()
-            return CompiledProgram(key=file_or_dir_digest(source), language="output", ok=ok, argv=[str(source)],
-                                   message="" if ok else "an output-only submission is a folder of output files")
+            return CompiledProgram(
+                key=file_or_dir_digest(source),
+                language="output",
+                ok=ok,
+                argv=[str(source)],
+                message="" if ok else "an output-only submission is a folder of output files",
+            )
         language = language_of(source)
         graders = self.problem.grader_files.get(language, [])
         if self.problem.task_type == TaskType.COMMUNICATION and language == "cpp":
-            name = f"{self.problem.name}.cpp"  # CMS compiles the contestant's file as <task>.cpp beside the stub
+            name = (
+                f"{self.problem.name}.cpp"  # CMS compiles the contestant's file as <task>.cpp beside the stub
+            )
         else:
             name = None
         return self.compiler.compile(source, graders, name=name)
@@ -131,7 +151,9 @@ class Judge:
             return future.result(), True
         try:
             outcome = self.strategy.run_test(self, program, test)
-            if outcome.verdict != Verdict.JE:  # a judge error is not a fact about the program: retry next time
+            if (
+                outcome.verdict != Verdict.JE
+            ):  # a judge error is not a fact about the program: retry next time
                 self.store.put(key, outcome)
             future.set_result(outcome)
             return outcome, False
@@ -171,7 +193,9 @@ class Judge:
                 break
         return out
 
-    def judge_sources(self, sources: Sequence[Path], progress: Progress | None = None) -> list[SubmissionResult]:
+    def judge_sources(
+        self, sources: Sequence[Path], progress: Progress | None = None
+    ) -> list[SubmissionResult]:
         for src in sources:
             if not src.exists():
                 raise IoiAgentError(f"{src}: no such file")
@@ -212,7 +236,9 @@ class Judge:
     def judge(self, sources: Sequence[Path], progress: Progress | None = None) -> JudgeReport:
         results = self.judge_sources(sources, progress)
         task = ioi.task_score([r.subtask_scores() for r in results], [s.name for s in self.problem.subtasks])
-        return JudgeReport(problem=self.problem.name, max_score=self.problem.max_score, task_score=task, submissions=results)
+        return JudgeReport(
+            problem=self.problem.name, max_score=self.problem.max_score, task_score=task, submissions=results
+        )
 
     def tests_to_run(self, n_sources: int) -> int:
         return n_sources * sum(len(s.tests) for s in self.problem.subtasks)
@@ -220,9 +246,16 @@ class Judge:
     # --- aggregation ----------------------------------------------------------------------------
 
     def _compile_error(self, src: Path, prog: CompiledProgram) -> SubmissionResult:
-        subtasks = [SubtaskResult(name=s.name, points=s.points, score=0.0, verdict=Verdict.CE) for s in self.problem.subtasks]
+        subtasks = [
+            SubtaskResult(name=s.name, points=s.points, score=0.0, verdict=Verdict.CE)
+            for s in self.problem.subtasks
+        ]
         return SubmissionResult(
-            source=str(src), verdict=Verdict.CE, score=0.0, subtasks=subtasks, compile=CompileInfo(ok=False, message=prog.message)
+            source=str(src),
+            verdict=Verdict.CE,
+            score=0.0,
+            subtasks=subtasks,
+            compile=CompileInfo(ok=False, message=prog.message),
         )
 
     def _subtask_score(self, subtask: Subtask, tests: list[TestResult]) -> float:
@@ -233,7 +266,9 @@ class Judge:
         scores = {t.test: t.score if t.verdict == Verdict.AC else 0.0 for t in tests}
         return ioi.subtask_score(subtask.points, [scores.get(n) for n in subtask.tests])
 
-    def _aggregate(self, src: Path, prog: CompiledProgram, per_subtask: dict[str, list[TestResult]]) -> SubmissionResult:
+    def _aggregate(
+        self, src: Path, prog: CompiledProgram, per_subtask: dict[str, list[TestResult]]
+    ) -> SubmissionResult:
         subtasks = []
         all_tests: list[TestResult] = []
         for st in self.problem.subtasks:
@@ -287,7 +322,13 @@ def _find_group(problem: Problem, subtask_name: str):
 
 def file_or_dir_digest(path: Path) -> str:
     h = hashlib.sha256(b"output-only")
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path] if path.exists() else []
+    files = (
+        sorted(p for p in path.rglob("*") if p.is_file())
+        if path.is_dir()
+        else [path]
+        if path.exists()
+        else []
+    )
     for f in files:
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:32]

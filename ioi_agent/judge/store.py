@@ -58,7 +58,12 @@ class ResultStore:
         if row is None:
             return None
         return StoredOutcome(
-            verdict=Verdict(row[0]), score=row[1], time_s=row[2], memory_mb=row[3], message=row[4], extra=json.loads(row[5])
+            verdict=Verdict(row[0]),
+            score=row[1],
+            time_s=row[2],
+            memory_mb=row[3],
+            message=row[4],
+            extra=json.loads(row[5]),
         )
 
     def put(self, key: str, outcome: StoredOutcome) -> None:

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 RUN_CWD = "/tmp/run"
 
 
-def contestant_spec(judge: Judge, program: CompiledProgram, stdin: str | None, stdout: str | None, **extra) -> ProcSpec:
+def contestant_spec(
+    judge: Judge, program: CompiledProgram, stdin: str | None, stdout: str | None, **extra
+) -> ProcSpec:
     limits = judge.problem.limits
     tl = judge.time_limit
     return ProcSpec(
@@ -48,10 +50,14 @@ def contestant_spec(judge: Judge, program: CompiledProgram, stdin: str | None, s
 
 
 def failed_run(result: ProcResult, verdict: Verdict) -> StoredOutcome:
-    message = result.spawn_error or (f"signal {result.signal}" if result.signal else f"exit code {result.exit_code}")
+    message = result.spawn_error or (
+        f"signal {result.signal}" if result.signal else f"exit code {result.exit_code}"
+    )
     if verdict == Verdict.TLE:
         message = f"CPU {result.cpu_s:.3f} s" + (" (wall-clock cap)" if result.wall_exceeded else "")
-    return StoredOutcome(verdict=verdict, score=0.0, time_s=result.cpu_s, memory_mb=result.peak_mb, message=message)
+    return StoredOutcome(
+        verdict=verdict, score=0.0, time_s=result.cpu_s, memory_mb=result.peak_mb, message=message
+    )
 
 
 class Scratch:
@@ -92,7 +98,9 @@ class BatchStrategy(Strategy):
         name = uuid.uuid4().hex[:12]  # plain files, no folder: this is the hot path
         with judge.pool.box() as box:
             out_host, err_host = box.work / "out" / f"{name}.out", box.work / "out" / f"{name}.err"
-            spec = contestant_spec(judge, program, stdin, f"{BOX_WORK}/out/{name}.out", stderr=f"{BOX_WORK}/out/{name}.err")
+            spec = contestant_spec(
+                judge, program, stdin, f"{BOX_WORK}/out/{name}.out", stderr=f"{BOX_WORK}/out/{name}.err"
+            )
             result = box.run([spec])[0]
         try:
             verdict = runtime_verdict(result)
@@ -100,21 +108,29 @@ class BatchStrategy(Strategy):
                 return failed_run(result, verdict)
             check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, out_host)
             return StoredOutcome(
-                verdict=check.verdict, score=check.score, time_s=result.cpu_s, memory_mb=result.peak_mb, message=check.message
+                verdict=check.verdict,
+                score=check.score,
+                time_s=result.cpu_s,
+                memory_mb=result.peak_mb,
+                message=check.message,
             )
         finally:
             out_host.unlink(missing_ok=True)
             err_host.unlink(missing_ok=True)
 
 
-def _start_peer(argv: list[str], to_user: Path, from_user: Path, stdin: Path | None = None) -> subprocess.Popen[bytes]:
+def _start_peer(
+    argv: list[str], to_user: Path, from_user: Path, stdin: Path | None = None
+) -> subprocess.Popen[bytes]:
     """Start a trusted peer whose stdout feeds the contestant and whose stdin reads it.
 
     The shell opens the FIFO towards the contestant first, then the one from it: the executor opens the
     contestant's stdin first too, so neither side blocks forever on its second open."""
     script = 'exec "$0" "$@" > "$IOI_TO" < "$IOI_FROM"'
     env = {**os.environ, "IOI_TO": str(to_user), "IOI_FROM": str(from_user)}
-    return subprocess.Popen(["sh", "-c", script, *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        ["sh", "-c", script, *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 def _finish_peer(peer: subprocess.Popen[bytes], contestant: ProcResult) -> tuple[int | None, str]:
@@ -129,7 +145,11 @@ def _finish_peer(peer: subprocess.Popen[bytes], contestant: ProcResult) -> tuple
 
 
 def _broken_pipe(result: ProcResult) -> bool:
-    return result.signal == signal.SIGPIPE or "BrokenPipeError" in result.stderr_tail or "Broken pipe" in result.stderr_tail
+    return (
+        result.signal == signal.SIGPIPE
+        or "BrokenPipeError" in result.stderr_tail
+        or "Broken pipe" in result.stderr_tail
+    )
 
 
 class InteractiveStrategy(Strategy):
@@ -144,7 +164,11 @@ class InteractiveStrategy(Strategy):
             from_host, from_box = scratch.fifo("from_user")
             feedback = scratch.host / "feedback"
             feedback.mkdir()
-            peer = _start_peer([*validator, str(test.input), answer, f"{feedback}/", *judge.problem.checker.flags], to_host, from_host)
+            peer = _start_peer(
+                [*validator, str(test.input), answer, f"{feedback}/", *judge.problem.checker.flags],
+                to_host,
+                from_host,
+            )
             spec = contestant_spec(judge, program, to_box, from_box, stderr=f"{scratch.box}/err")
             result = box.run([spec])[0]
         try:
@@ -153,13 +177,21 @@ class InteractiveStrategy(Strategy):
             if run_failure == Verdict.TLE:
                 return failed_run(result, run_failure)
             if code is None:
-                return StoredOutcome(verdict=Verdict.JE, score=0.0, time_s=result.cpu_s, memory_mb=result.peak_mb, message=err)
+                return StoredOutcome(
+                    verdict=Verdict.JE, score=0.0, time_s=result.cpu_s, memory_mb=result.peak_mb, message=err
+                )
             check = kattis_result(code, feedback, err)
             # The program's own failure wins (precedence; a validator killed by SIGPIPE because the program
             # died is the program's doing too), unless the program only died writing to a validator that
             # had already rejected it and quit (SIGPIPE, or Python's BrokenPipeError).
             if run_failure is None or (check.verdict == Verdict.WA and _broken_pipe(result)):
-                return StoredOutcome(verdict=check.verdict, score=check.score, time_s=result.cpu_s, memory_mb=result.peak_mb, message=check.message)
+                return StoredOutcome(
+                    verdict=check.verdict,
+                    score=check.score,
+                    time_s=result.cpu_s,
+                    memory_mb=result.peak_mb,
+                    message=check.message,
+                )
             return failed_run(result, run_failure)
         finally:
             scratch.remove()
@@ -180,7 +212,9 @@ class MultiPassStrategy(Strategy):
                 stdin = judge.pool.stage_input(current_input)
                 with judge.pool.box() as box:
                     scratch = Scratch(box)
-                    spec = contestant_spec(judge, program, stdin, f"{scratch.box}/out", stderr=f"{scratch.box}/err")
+                    spec = contestant_spec(
+                        judge, program, stdin, f"{scratch.box}/out", stderr=f"{scratch.box}/err"
+                    )
                     result = box.run([spec])[0]
                     output = feedback / "team_output"
                     if (scratch.host / "out").exists():
@@ -204,12 +238,30 @@ class MultiPassStrategy(Strategy):
                     )
                 check = kattis_result(proc.returncode, feedback, proc.stderr)
                 if check.verdict != Verdict.AC or not nextpass.exists():
-                    return StoredOutcome(verdict=check.verdict, score=check.score, time_s=total_time, memory_mb=peak, message=check.message)
+                    return StoredOutcome(
+                        verdict=check.verdict,
+                        score=check.score,
+                        time_s=total_time,
+                        memory_mb=peak,
+                        message=check.message,
+                    )
                 current_input = feedback / f"pass{_pass + 2}.in"
                 os.replace(nextpass, current_input)
-            return StoredOutcome(verdict=Verdict.JE, score=0.0, time_s=total_time, memory_mb=peak, message="validator asked for more passes than allowed")
+            return StoredOutcome(
+                verdict=Verdict.JE,
+                score=0.0,
+                time_s=total_time,
+                memory_mb=peak,
+                message="validator asked for more passes than allowed",
+            )
         except subprocess.TimeoutExpired:
-            return StoredOutcome(verdict=Verdict.JE, score=0.0, time_s=total_time, memory_mb=peak, message="validator timed out")
+            return StoredOutcome(
+                verdict=Verdict.JE,
+                score=0.0,
+                time_s=total_time,
+                memory_mb=peak,
+                message="validator timed out",
+            )
         finally:
             shutil.rmtree(feedback, ignore_errors=True)
 
@@ -242,7 +294,11 @@ class CommunicationStrategy(Strategy):
                 specs.append(spec.model_copy(update={"stderr": f"{scratch.box}/err{i}"}))
             with open(test.input, "rb") as stdin:
                 manager_proc = subprocess.Popen(
-                    [*manager, *fifo_args], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=scratch.host
+                    [*manager, *fifo_args],
+                    stdin=stdin,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    cwd=scratch.host,
                 )
             results = box.run(specs)
         try:
@@ -251,21 +307,29 @@ class CommunicationStrategy(Strategy):
             except subprocess.TimeoutExpired:
                 manager_proc.kill()
                 manager_proc.communicate()
-                return StoredOutcome(verdict=Verdict.JE, score=0.0, time_s=0.0, memory_mb=0.0, message="manager did not finish")
+                return StoredOutcome(
+                    verdict=Verdict.JE, score=0.0, time_s=0.0, memory_mb=0.0, message="manager did not finish"
+                )
             total = sum(r.cpu_s for r in results)
             peak = max(r.peak_mb for r in results)
             if total >= judge.time_limit:
                 worst_run = max(results, key=lambda r: r.cpu_s)
                 outcome = failed_run(worst_run, Verdict.TLE)
-                return outcome.model_copy(update={"time_s": total, "message": f"CPU {total:.3f} s over {n} processes"})
+                return outcome.model_copy(
+                    update={"time_s": total, "message": f"CPU {total:.3f} s over {n} processes"}
+                )
             for r in results:
                 verdict = runtime_verdict(r)
                 if verdict is not None:
                     return failed_run(r, verdict).model_copy(update={"time_s": total})
             from ioi_agent.judge.checkers import cms_result
 
-            check = cms_result(manager_proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"))
-            return StoredOutcome(verdict=check.verdict, score=check.score, time_s=total, memory_mb=peak, message=check.message)
+            check = cms_result(
+                manager_proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
+            )
+            return StoredOutcome(
+                verdict=check.verdict, score=check.score, time_s=total, memory_mb=peak, message=check.message
+            )
         finally:
             scratch.remove()
 
@@ -279,8 +343,12 @@ class OutputOnlyStrategy(Strategy):
         for candidate in (folder / f"output_{leaf}.txt", folder / f"{leaf}.out", folder / f"{leaf}.txt"):
             if candidate.is_file():
                 check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, candidate)
-                return StoredOutcome(verdict=check.verdict, score=check.score, time_s=0.0, memory_mb=0.0, message=check.message)
-        return StoredOutcome(verdict=Verdict.WA, score=0.0, time_s=0.0, memory_mb=0.0, message="no output file for this test")
+                return StoredOutcome(
+                    verdict=check.verdict, score=check.score, time_s=0.0, memory_mb=0.0, message=check.message
+                )
+        return StoredOutcome(
+            verdict=Verdict.WA, score=0.0, time_s=0.0, memory_mb=0.0, message="no output file for this test"
+        )
 
 
 def strategy_for(problem: Problem) -> Strategy:

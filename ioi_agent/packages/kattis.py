@@ -106,7 +106,9 @@ def parse_model(model: type[M], data: dict[str, Any], path: Path) -> M:
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
-        raise PackageError(path, err["msg"], field=field, fix="see the Kattis problem package format") from None
+        raise PackageError(
+            path, err["msg"], field=field, fix="see the Kattis problem package format"
+        ) from None
 
 
 def load_kattis(root: Path) -> Problem:
@@ -129,9 +131,7 @@ def load_kattis(root: Path) -> Problem:
         raise PackageError(data_dir, "no tests found (NAME.in files)", fix="add tests under data/secret/")
 
     checker, manager = _checker(root, validation, meta.validator_flags, interactive or multi_pass)
-    task_type = (
-        TaskType.INTERACTIVE if interactive else TaskType.MULTI_PASS if multi_pass else TaskType.BATCH
-    )
+    task_type = TaskType.INTERACTIVE if interactive else TaskType.MULTI_PASS if multi_pass else TaskType.BATCH
     limits = _limits(root, meta.limits)
     title = meta.name if isinstance(meta.name, str) else (meta.name or {}).get("en") or root.name
     return Problem(
@@ -192,7 +192,9 @@ def _load_group(folder: Path, root: Path, tests: dict[str, TestCase], inherited:
             if not answer.exists():
                 raise PackageError(entry, "test input has no answer file", fix=f"add {answer.name}")
             if not entry.resolve().is_file():
-                raise PackageError(entry, "test is a broken symbolic link", fix="point it at an existing file")
+                raise PackageError(
+                    entry, "test is a broken symbolic link", fix="point it at an existing file"
+                )
             tests[test_name] = TestCase(
                 name=test_name, input=follow_link(entry), answer=follow_link(answer), is_sample=is_sample
             )
@@ -220,7 +222,9 @@ def follow_link(path: Path) -> Path:
             break
         target = (current.parent / text).resolve()
         if not target.is_file():
-            raise PackageError(path, f"test is a link to a missing file {text}", fix="point it at an existing file")
+            raise PackageError(
+                path, f"test is a link to a missing file {text}", fix="point it at an existing file"
+            )
         current = target
     return current
 
@@ -313,7 +317,9 @@ def _checker(root: Path, validation: list[str], flags: str, needs_custom: bool) 
         sorted(p for p in program.iterdir() if p.suffix in SOURCE_SUFFIXES) if program.is_dir() else [program]
     )
     if not sources:
-        raise PackageError(program, "output validator folder has no source file", fix="add NAME.cpp or NAME.py")
+        raise PackageError(
+            program, "output validator folder has no source file", fix="add NAME.cpp or NAME.py"
+        )
     checker = Checker(kind=CheckerKind.KATTIS, sources=sources, flags=flags.split())
     return checker, (sources if needs_custom else [])
 
@@ -360,7 +366,14 @@ def _statement(root: Path) -> Path | None:
     folder = root / "problem_statement"
     if not folder.is_dir():
         return None
-    for pattern in ("problem.en.md", "problem.md", "problem.en.tex", "problem.tex", "problem.*.md", "problem.*.tex"):
+    for pattern in (
+        "problem.en.md",
+        "problem.md",
+        "problem.en.tex",
+        "problem.tex",
+        "problem.*.md",
+        "problem.*.tex",
+    ):
         found = sorted(folder.glob(pattern))
         if found:
             return found[0]

@@ -28,7 +28,11 @@ def judge_codeforces(verdicts: Sequence[Verdict], n_pretests: int) -> Codeforces
     pre = first_failure(verdicts[:n_pretests])
     if pre is not None:
         return CodeforcesOutcome(
-            pretest_verdict=verdicts[pre], pretests_passed=False, final_verdict=None, accepted=False, failed_test=pre + 1
+            pretest_verdict=verdicts[pre],
+            pretests_passed=False,
+            final_verdict=None,
+            accepted=False,
+            failed_test=pre + 1,
         )
     fail = first_failure(verdicts)
     final = Verdict.AC if fail is None else verdicts[fail]

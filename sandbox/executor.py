@@ -33,7 +33,12 @@ PAGE_TICKS = os.sysconf("SC_CLK_TCK")
 OOM_MARKERS = ("std::bad_alloc", "MemoryError", "Cannot allocate memory", "out of memory")
 IS_INIT = os.getpid() == 1
 # Exit codes of the launcher when it fails before the program starts (see launch.c).
-LAUNCH_FAILURES = {120: "launcher: bad arguments", 121: "launcher: cannot set limits", 122: "launcher: cannot open the run's files", 123: "exec failed: not a runnable program"}
+LAUNCH_FAILURES = {
+    120: "launcher: bad arguments",
+    121: "launcher: cannot set limits",
+    122: "launcher: cannot open the run's files",
+    123: "exec failed: not a runnable program",
+}
 
 
 def _set_limits(spec: dict) -> None:

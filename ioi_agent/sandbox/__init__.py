@@ -46,7 +46,14 @@ def stage_executor(cache: Path) -> Path:
         gcc = shutil.which("gcc")
         if gcc:
             built = subprocess.run(
-                [gcc, "-O2", "-static", "-o", str(folder / f"launch.{os.getpid()}"), str(source / "launch.c")],
+                [
+                    gcc,
+                    "-O2",
+                    "-static",
+                    "-o",
+                    str(folder / f"launch.{os.getpid()}"),
+                    str(source / "launch.c"),
+                ],
                 capture_output=True,
             )
             if built.returncode == 0:
@@ -81,7 +88,6 @@ def choose_backend(name: str = "auto") -> tuple[Backend, str]:
     raise SandboxError("no sandbox is usable here: " + "; ".join(reasons))
 
 
-
 class SandboxPool:
     """`size` warm boxes of one backend; a worker borrows one box per run."""
 
@@ -96,7 +102,9 @@ class SandboxPool:
         self.mounts = Mounts(inputs=inputs, binaries=binaries, executor=stage_executor(cache))
         self.session = Path(tempfile.mkdtemp(prefix="ioi-agent-boxes-"))
         os.chmod(self.session, 0o755)
-        self.boxes = [backend.make_box(i, self.mounts, self.session / f"box{i}", memory_cap_mb) for i in range(size)]
+        self.boxes = [
+            backend.make_box(i, self.mounts, self.session / f"box{i}", memory_cap_mb) for i in range(size)
+        ]
         self._free: queue.Queue[Box] = queue.Queue()
         self._staged: dict[tuple[str, float, int], str] = {}
         try:

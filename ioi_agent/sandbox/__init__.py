@@ -8,6 +8,7 @@ import queue
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -133,7 +134,7 @@ class SandboxPool:
         digest = file_digest(path)
         target = self.mounts.inputs / f"{digest}.in"
         if not target.exists():
-            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            tmp = target.with_suffix(f".tmp{uuid.uuid4().hex}")  # unique per thread too
             shutil.copyfile(path, tmp)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)

@@ -9,9 +9,20 @@ Protocol: one JSON object per line on stdin, one JSON object per line on stdout,
   reply    {"id": str, "results": [ProcResult, ...]} or {"id": str, "error": str}
 Limits: CPU time is polled from /proc and backed by RLIMIT_CPU; wall time by a deadline; memory by
 RLIMIT_AS (the stack may grow up to it); output by RLIMIT_FSIZE; processes by RLIMIT_NPROC.
-When the executor is PID 1 of its namespace (docker: the container's command; bwrap: --as-pid-1) it kills
-every other process after each request, so nothing a program leaves behind survives into the next run,
-and a program's kill(-1, SIGKILL) cannot touch it (init ignores signals it has no handler for).
+
+Programs are started by the spawn server `launch` (launch.c) next to this file: a small C process that
+forks each program as a child of this executor (CLONE_PARENT), sets its limits and files, and execs it.
+Without that binary (no gcc on the host), this executor forks the programs itself, more slowly.
+
+When the executor is PID 1 of its namespace (docker: the container's command; bwrap: --as-pid-1), nothing
+a program leaves behind survives into the next run: after each request it kills the process groups of the
+request's programs, then lists /proc, and if any process other than itself and the spawn server remains
+(a child that left its group, say), kills everything (kill(-1)) and restarts the server. A program's own
+kill(-1, SIGKILL) cannot touch PID 1 (init ignores signals it has no handler for); it may kill the spawn
+server, which is then restarted (or stop it, which SIGCONT after each request undoes). Programs run as
+the same uid as the executor and the server, so both are not dumpable (no ptrace, no /proc/PID/mem) and
+every program runs under a seccomp filter (launch.c) that stops it from changing another process's
+limits or scheduling.
 Standard library only: this file runs with the box's own python3.
 """
 
@@ -19,11 +30,11 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import select
 import shutil
 import signal
-import subprocess
+import stat
+import struct
 import sys
 import time
 
@@ -32,16 +43,182 @@ PAGE_TICKS = os.sysconf("SC_CLK_TCK")
 # Markers a failed allocation leaves on stderr (C++, Python, C).
 OOM_MARKERS = ("std::bad_alloc", "MemoryError", "Cannot allocate memory", "out of memory")
 IS_INIT = os.getpid() == 1
-# Exit codes of the launcher when it fails before the program starts (see launch.c).
-LAUNCH_FAILURES = {
-    120: "launcher: bad arguments",
-    121: "launcher: cannot set limits",
-    122: "launcher: cannot open the run's files",
-    123: "exec failed: not a runnable program",
+DEFAULT_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp"}
+LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch")
+USE_SERVER = os.access(LAUNCHER, os.X_OK)
+# Stages of a spawn record from launch.c, and what a failure at each is reported as.
+STARTED, FORK_FAILED = 0, 1
+SPAWN_FAILURES = {
+    1: "fork failed",
+    2: "launcher: cannot set limits",
+    3: "launcher: cannot open the run's files",
+    4: "exec failed: not a runnable program",
+    5: "launcher: cannot enter the working folder",
 }
+RECORD = struct.Struct("=5i")  # seq, index, pid, stage, errno
+SIGNALS_TO_RESET = (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ, signal.SIGXCPU)
+
+
+def _not_dumpable() -> None:
+    """PR_SET_DUMPABLE 0: without it a program (same uid, no capabilities) could ptrace this process or
+    write its memory through /proc/1/mem, and so fake results or lift limits."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (ImportError, OSError, AttributeError):
+        pass
+
+
+class Spawner:
+    """The `launch` server: started lazily, restarted whenever a program (or a cleanup) killed it."""
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.pidfd = -1
+        self.cmd_w = -1
+        self.seq = 0
+        self.rec_r, self.rec_w = os.pipe()  # kept for the executor's life; every server writes here
+        os.set_blocking(self.rec_r, False)
+        self.pending = b""
+        self.failures: dict[int, tuple[int, int]] = {}  # pid -> (stage, errno), for the current request
+
+    def forget(self) -> None:
+        """The server died (or was reaped by a cleanup): drop it; the next request starts a new one."""
+        if self.pid:
+            try:
+                os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+            os.close(self.pidfd)
+            os.close(self.cmd_w)
+        self.pid, self.pidfd, self.cmd_w = 0, -1, -1
+
+    def start(self) -> None:
+        cmd_r, cmd_w = os.pipe()
+        try:
+            self.pid = os.posix_spawn(
+                LAUNCHER,
+                [LAUNCHER],
+                DEFAULT_ENV,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, cmd_r, 0),
+                    (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                    (os.POSIX_SPAWN_DUP2, self.rec_w, 3),
+                ],
+            )
+        finally:
+            os.close(cmd_r)
+        self.cmd_w = cmd_w
+        self.pidfd = os.pidfd_open(self.pid)
+
+    def spawn(self, procs: list[dict]) -> list[tuple[int, str]]:
+        """Start the procs; per proc (pid, "") or (0, error). Retries once if the server died on the way."""
+        for attempt in range(2):
+            self.seq += 1
+            self.failures = {}
+            message = _message(self.seq, procs)
+            try:
+                self._send(message)
+                return self._collect(len(procs))
+            except _ServerDied:
+                # Nothing of this request has run yet (children wait at the gate until every one has
+                # reported), so starting over is safe; a server that dies twice means a bad request.
+                _kill_everything()
+                self.forget()
+                if attempt:
+                    raise RuntimeError("the spawn server died starting this request") from None
+        raise AssertionError("unreachable")
+
+    def _send(self, message: bytes) -> None:
+        if not self.pid:
+            self.start()
+        try:
+            _write_all(self.cmd_w, message)
+        except BrokenPipeError:
+            # A program of an earlier request killed the server: it read nothing, start a new one.
+            self.forget()
+            self.start()
+            _write_all(self.cmd_w, message)
+
+    def _collect(self, count: int) -> list[tuple[int, str]]:
+        started: dict[int, tuple[int, str]] = {}
+        while len(started) < count:
+            ready = select.select([self.rec_r, self.pidfd], [], [], 30.0)[0]
+            if self.rec_r in ready:
+                for _, index, pid, stage, err in self.read_records():
+                    if stage == STARTED:
+                        started[index] = (pid, "")
+                    elif stage == FORK_FAILED:
+                        started[index] = (0, f"fork failed: {os.strerror(err)}")
+            elif self.pidfd in ready or not ready:
+                raise _ServerDied
+
+        return [started[i] for i in range(count)]
+
+    def read_records(self) -> list[tuple[int, int, int, int, int]]:
+        """Records of the current request; failure records are kept by pid for the results."""
+        while True:
+            try:
+                chunk = os.read(self.rec_r, RECORD.size * 200)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            self.pending += chunk
+        usable = len(self.pending) - len(self.pending) % RECORD.size
+        records = [r for r in RECORD.iter_unpack(self.pending[:usable]) if r[0] == self.seq]
+        self.pending = self.pending[usable:]
+        for _, _, pid, stage, err in records:
+            if stage not in (STARTED, FORK_FAILED):
+                self.failures[pid] = (stage, err)
+        return records
+
+
+class _ServerDied(Exception):
+    pass
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _message(seq: int, procs: list[dict]) -> bytes:
+    parts = [str(seq), str(len(procs))]
+    for spec in procs:
+        env = spec.get("env") or DEFAULT_ENV
+        cpu_soft = int(spec["cpu_s"]) + 1  # a backstop; the precise limit is polled
+        argv = [str(a) for a in spec["argv"]]
+        parts += [
+            spec["cwd"],
+            spec["stdin"] or "-",
+            spec["stdout"] or "-",
+            spec["stderr"] or "-",
+            str(cpu_soft),
+            str(cpu_soft + 1),
+            str(int(spec["mem_mb"]) * MIB if spec.get("mem_mb") else 0),
+            str(int(spec.get("out_mb", 64)) * MIB),
+            # +1 for the spawn server, a process of the box's uid that counts towards RLIMIT_NPROC:
+            # programs keep the processes and threads they had when the executor forked them itself.
+            str(int(spec.get("nproc", 64)) + 1),
+            str(len(argv)),
+            *argv,
+            str(len(env)),
+            *(f"{k}={v}" for k, v in env.items()),
+            "",
+        ]
+    if any("\0" in p for p in parts):
+        raise ValueError("embedded null byte in a run's argv, env or paths")
+    payload = "\0".join(parts).encode("utf-8", "surrogateescape") + b"\0"
+    return struct.pack("=I", len(payload)) + payload
 
 
 def _set_limits(spec: dict) -> None:
+    import resource
+
     cpu = max(1, int(spec["cpu_s"] + 1.0))  # backstop; the precise limit is polled
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if spec.get("mem_mb"):
@@ -57,40 +234,16 @@ def _set_limits(spec: dict) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch")
-
-
-def _spawn(spec: dict) -> tuple[int, int | None]:
-    """Start one process; returns (pid, error pipe read end or None).
-
-    With the static `launch` helper next to this file, the child is started by vfork+exec in C and the
-    launcher sets limits and files: no Python runs in the child, which keeps a run's overhead to one
-    extra exec. Without it, a Python fork does the same work more slowly."""
-    env = spec.get("env") or {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp"}
-    if os.access(LAUNCHER, os.X_OK):
-        mem = int(spec["mem_mb"]) * MIB if spec.get("mem_mb") else 0
-        argv = [
-            LAUNCHER,
-            repr(float(spec["cpu_s"])),
-            str(mem),
-            str(int(spec.get("out_mb", 64)) * MIB),
-            str(int(spec.get("nproc", 64))),
-            spec["stdin"] or "-",
-            spec["stdout"] or "-",
-            spec["stderr"] or "-",
-            "--",
-            *spec["argv"],
-        ]
-        proc = subprocess.Popen(argv, cwd=spec["cwd"], env=env, start_new_session=True, close_fds=True)
-        proc.returncode = 0  # reaped by wait4 below, never by Popen
-        return proc.pid, None
+def _fork_spawn(spec: dict) -> tuple[int, int]:
+    """Start one process from Python (no launch binary); returns (pid, error pipe read end)."""
+    env = spec.get("env") or DEFAULT_ENV
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
     pid = os.fork()
     if pid == 0:  # child: everything here must either exec or _exit
         try:
             os.close(err_r)
             os.setsid()
-            for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ, signal.SIGXCPU):
+            for sig in SIGNALS_TO_RESET:
                 signal.signal(sig, signal.SIG_DFL)
             os.chdir(spec["cwd"])
             # Open stdin before stdout: interactive peers open FIFOs in this order too, so neither blocks.
@@ -129,8 +282,10 @@ def _tail(path: str | None, size: int = 2048) -> str:
         return ""
     try:
         with open(path, "rb") as f:
-            f.seek(0, os.SEEK_END)
-            f.seek(max(0, f.tell() - size))
+            end = os.fstat(f.fileno()).st_size
+            if end == 0:
+                return ""
+            f.seek(max(0, end - size))
             return f.read().decode("utf-8", "replace")
     except OSError:
         return ""
@@ -144,36 +299,93 @@ def _kill_group(pid: int) -> None:
             pass
 
 
-def _cleanup() -> None:
-    """Kill and reap everything a program left behind (only as PID 1: kill(-1) is then box-wide)."""
-    if IS_INIT:
-        try:
-            os.kill(-1, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+def _kill_everything() -> None:
+    """As PID 1: kill every other process of the box and reap them all (the spawn server included).
+
+    kill(-1) is conclusive: no process can fork while the kernel walks the process list, and a process
+    with a pending SIGKILL cannot fork afterwards."""
+    if not IS_INIT:
+        return
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     while True:
         try:
-            pid, _ = os.waitpid(-1, 0 if IS_INIT else os.WNOHANG)
+            os.waitpid(-1, 0)
         except ChildProcessError:
             return
+
+
+def _cleanup(pids: list[int]) -> None:
+    """Kill and reap everything the request's programs left behind."""
+    for pid in pids:  # each program leads its own process group and session (setsid)
+        try:
+            os.kill(-pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    while True:  # reap orphans (they are re-parented to PID 1) and killed group members
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            break
         if pid == 0:
-            return
+            break
+        if pid == SPAWNER.pid:
+            SPAWNER.forget()
+    if not IS_INIT:
+        return
+    keep = {1, SPAWNER.pid}  # a dead server not yet reaped is harmless: the next request restarts it
+    # Anything else alive (a child that called setsid, a group member still dying): kill everything.
+    if any(int(name) not in keep for name in os.listdir("/proc") if name.isdigit()):
+        _kill_everything()
+        SPAWNER.forget()
+    elif SPAWNER.pid:
+        try:  # a program may have stopped the server (SIGSTOP): it would stall the next request
+            os.kill(SPAWNER.pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+
+
+def _clean_dir(path: str) -> None:
+    """Make `path` an empty folder of ours; cheap when a run left it empty, as most do."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISDIR(st.st_mode):
+            if st.st_mode & 0o7777 == 0o755 and not os.listdir(path):
+                return
+            os.chmod(path, 0o755)  # a program may have taken away our own access to its folder
+        else:
+            os.unlink(path)  # a program replaced the folder (by a symbolic link, say)
+    except OSError:
+        pass
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path, exist_ok=True)
+    os.chmod(path, 0o755)
 
 
 def run_request(procs: list[dict]) -> list[dict]:
     for spec in procs:
         for d in spec.get("clean_dirs", []):
-            shutil.rmtree(d, ignore_errors=True)
-            os.makedirs(d, exist_ok=True)
+            _clean_dir(d)
     start = time.monotonic()
     states = []
-    for spec in procs:
-        state = {"spec": spec, "pid": None, "done": False, "result": None}
+    use_server = USE_SERVER
+    if use_server:
+        spawned = SPAWNER.spawn(procs)
+    for i, spec in enumerate(procs):
+        state = {"spec": spec, "pid": 0, "done": False, "result": None, "err_r": None}
         try:
-            pid, err_r = _spawn(spec)
-            state.update(pid=pid, err_r=err_r, pidfd=os.pidfd_open(pid))
+            if use_server:
+                pid, error = spawned[i]
+                if error:
+                    raise OSError(error)
+            else:
+                pid, state["err_r"] = _fork_spawn(spec)
+            state.update(pid=pid, pidfd=os.pidfd_open(pid))
         except OSError as exc:  # fork failed: the box itself is out of processes
-            state.update(done=True, result={"spawn_error": f"fork failed: {exc}"})
+            message = str(exc) if str(exc).startswith("fork failed") else f"fork failed: {exc}"
+            state.update(done=True, result={"spawn_error": message})
         states.append(state)
     deadline = start + max(s["spec"]["wall_s"] for s in states)
     poller = select.poll()
@@ -182,17 +394,20 @@ def run_request(procs: list[dict]) -> list[dict]:
         if not state["done"]:
             poller.register(state["pidfd"], select.POLLIN)
             by_fd[state["pidfd"]] = state
+    first = True
     while any(not s["done"] for s in states):
         now = time.monotonic()
         waits = [deadline - now]
         for s in states:
             if s["done"]:
                 continue
-            left = s["spec"]["cpu_s"] - _cpu_of(s["pid"])
+            # A program just started has used no CPU yet: skip reading /proc the first time round.
+            left = s["spec"]["cpu_s"] - (0.0 if first else _cpu_of(s["pid"]))
             if left <= 0:
                 s["cpu_exceeded"] = True
                 _kill_group(s["pid"])
             waits.append(max(left, 0.005))
+        first = False
         timeout = max(0.0, min(waits))
         for fd, _ in poller.poll(timeout * 1000):
             state = by_fd[fd]
@@ -205,8 +420,10 @@ def run_request(procs: list[dict]) -> list[dict]:
                 if not s["done"]:
                     s["wall_exceeded"] = True
                     _kill_group(s["pid"])
+    if use_server:
+        SPAWNER.read_records()  # failure records were written before their child exited
     results = [_result(s, start) for s in states]
-    _cleanup()
+    _cleanup([s["pid"] for s in states if s["pid"]])
     return results
 
 
@@ -218,9 +435,10 @@ def _result(state: dict, start: float) -> dict:
     if state["err_r"] is not None:
         spawn_error = os.read(state["err_r"], 1000).decode("utf-8", "replace")
         os.close(state["err_r"])
+    failure = SPAWNER.failures.get(state["pid"])
+    if failure:
+        spawn_error = f"{SPAWN_FAILURES.get(failure[0], 'launcher failed')} ({os.strerror(failure[1])})"
     status, usage = state["status"], state["usage"]
-    if os.WIFEXITED(status) and LAUNCH_FAILURES.get(os.WEXITSTATUS(status)):
-        spawn_error = LAUNCH_FAILURES[os.WEXITSTATUS(status)]
     sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     cpu = usage.ru_utime + usage.ru_stime
     peak_mb = usage.ru_maxrss / 1024.0
@@ -232,7 +450,10 @@ def _result(state: dict, start: float) -> dict:
         or (failed and (peak_mb >= 0.9 * mem_mb or any(m in stderr_tail for m in OOM_MARKERS)))
         or "MemoryError" in spawn_error
     )
-    out_size = os.path.getsize(spec["stdout"]) if spec.get("stdout") and os.path.isfile(spec["stdout"]) else 0
+    try:
+        out_size = os.stat(spec["stdout"]).st_size if spec.get("stdout") else 0
+    except OSError:
+        out_size = 0
     return {
         "exit_code": os.WEXITSTATUS(status) if os.WIFEXITED(status) else None,
         "signal": sig,
@@ -241,20 +462,40 @@ def _result(state: dict, start: float) -> dict:
         "peak_mb": round(peak_mb, 2),
         "cpu_exceeded": bool(state.get("cpu_exceeded")) or sig == signal.SIGXCPU or cpu > spec["cpu_s"],
         "wall_exceeded": bool(state.get("wall_exceeded")),
-        "output_exceeded": sig == signal.SIGXFSZ or out_size > int(spec.get("out_mb", 64)) * MIB,
+        # RLIMIT_FSIZE stops a file at exactly the limit; Python ignores SIGXFSZ and gets EFBIG instead.
+        "output_exceeded": sig == signal.SIGXFSZ or out_size >= int(spec.get("out_mb", 64)) * MIB,
         "mem_exceeded": mem_exceeded,
         "spawn_error": spawn_error or None,
         "stderr_tail": stderr_tail[-1000:],
     }
 
 
+SPAWNER = Spawner()
+
+
+def _channel() -> tuple:
+    """The protocol's streams: stdin/stdout, or with `--connect PATH` a Unix socket the host listens on
+    (used where the box's stdio is relayed by a daemon). The socket, like every fd of this process, is
+    not inherited by the spawn server or the programs."""
+    if len(sys.argv) == 3 and sys.argv[1] == "--connect":
+        import socket
+
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(sys.argv[2])
+        return sock.makefile("r", encoding="utf-8", newline="\n"), sock.makefile(
+            "w", encoding="utf-8", newline="\n"
+        )
+    return sys.stdin, sys.stdout
+
+
 def main() -> None:
+    _not_dumpable()
     # As init, default dispositions mean "ignored", so a program cannot signal the executor away.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    out = sys.stdout
+    inp, out = _channel()
     out.write(json.dumps({"ready": True, "pid1": IS_INIT, "uid": os.getuid()}) + "\n")
     out.flush()
-    for line in sys.stdin:
+    for line in inp:
         if not line.strip():
             continue
         req_id = None
@@ -263,7 +504,8 @@ def main() -> None:
             req_id = req.get("id")
             reply = {"id": req_id, "results": run_request(req["procs"])}
         except Exception as exc:  # noqa: BLE001 - a bad request must not kill the box
-            _cleanup()
+            _kill_everything()
+            SPAWNER.forget()
             reply = {"id": req_id, "error": f"{type(exc).__name__}: {exc}"}
         out.write(json.dumps(reply) + "\n")
         out.flush()

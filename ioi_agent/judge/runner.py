@@ -53,6 +53,7 @@ class Judge:
         self.compiler = Compiler(self.pool, use_pch=use_pch)
         self.strategy = strategy_for(problem)
         self._inflight: dict[str, Future[StoredOutcome]] = {}
+        self._checker_memo: tuple[tuple, str] | None = None
         self._inflight_lock = threading.Lock()
         try:
             self.time_limit = self._resolve_time_limit(time_limit)
@@ -92,13 +93,21 @@ class Judge:
 
     def checker_key(self) -> str:
         c = self.problem.checker
+        sources = [*c.sources, *self.problem.manager_sources]
+        # Computed per test: reuse it while the sources are unchanged (a testlib checker is ~200 KB).
+        stamp = tuple((st.st_mtime_ns, st.st_size) for st in (src.stat() for src in sources))
+        memo = self._checker_memo
+        if memo is not None and memo[0] == stamp:
+            return memo[1]
         h = hashlib.sha256(c.model_dump_json(exclude={"sources"}).encode())
-        for src in [*c.sources, *self.problem.manager_sources]:
+        for src in sources:
             h.update(src.read_bytes())
         h.update(
             f"{self.problem.task_type}|{self.problem.num_processes}|{self.problem.validation_passes}".encode()
         )
-        return h.hexdigest()[:16]
+        key = h.hexdigest()[:16]
+        self._checker_memo = (stamp, key)
+        return key
 
     # --- running --------------------------------------------------------------------------------
 

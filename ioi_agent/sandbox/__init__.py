@@ -36,29 +36,27 @@ def cache_root() -> Path:
 
 
 def stage_executor(cache: Path) -> Path:
-    """The executor and its static launcher in the cache, readable by every box uid (site-packages may
-    not be). The launcher is built with the host's gcc; static, it runs in any box. Without gcc the
-    executor falls back to starting programs from Python (slower, same limits)."""
+    """The executor and its static spawn server in the cache, readable by every box uid (site-packages
+    may not be). The server (launch.c) is built with the host's gcc; static, it runs in any box. Without
+    gcc or the C source, the executor starts programs from Python instead (slower, same limits)."""
     source = executor_dir()
-    texts = {name: (source / name).read_bytes() for name in ("executor.py", "launch.c")}
+    texts = {
+        name: (source / name).read_bytes()
+        for name in ("executor.py", "launch.c")
+        if (source / name).is_file()
+    }
     folder = cache / "executor" / hashlib.sha256(b"".join(texts.values())).hexdigest()[:16]
     if not (folder / "executor.py").is_file():
         folder.mkdir(parents=True, exist_ok=True)
         gcc = shutil.which("gcc")
-        if gcc:
+        if gcc and "launch.c" in texts:
+            part = folder / f"launch.{os.getpid()}"
             built = subprocess.run(
-                [
-                    gcc,
-                    "-O2",
-                    "-static",
-                    "-o",
-                    str(folder / f"launch.{os.getpid()}"),
-                    str(source / "launch.c"),
-                ],
-                capture_output=True,
+                [gcc, "-O2", "-static", "-o", str(part), str(source / "launch.c")], capture_output=True
             )
             if built.returncode == 0:
-                os.replace(folder / f"launch.{os.getpid()}", folder / "launch")
+                os.chmod(part, 0o755)
+                os.replace(part, folder / "launch")
         tmp = folder / f"executor.py.{os.getpid()}"
         tmp.write_bytes(texts["executor.py"])
         os.chmod(tmp, 0o644)
@@ -134,7 +132,7 @@ class SandboxPool:
         digest = file_digest(path)
         target = self.mounts.inputs / f"{digest}.in"
         if not target.exists():
-            tmp = target.with_suffix(f".tmp{uuid.uuid4().hex}")  # unique per thread too
+            tmp = target.with_suffix(f".tmp{uuid.uuid4().hex}")
             shutil.copyfile(path, tmp)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)

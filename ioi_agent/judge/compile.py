@@ -8,7 +8,6 @@ under the binaries folder every box mounts read-only.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -197,7 +196,3 @@ def host_pch(binaries: Path) -> str | None:
             os.chmod(tmp, 0o644)
             os.replace(tmp, gch)
     return f"{BOX_BIN}/{folder.name}"
-
-
-def describe(program: CompiledProgram) -> dict:
-    return json.loads(program.model_dump_json())

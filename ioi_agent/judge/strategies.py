@@ -16,7 +16,14 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ioi_agent.judge.checkers import CHECKER_TIMEOUT_S, host_program, kattis_result, run_checker
+from ioi_agent.judge.checkers import (
+    CHECKER_TIMEOUT_S,
+    CheckResult,
+    cms_result,
+    host_program,
+    kattis_result,
+    run_checker,
+)
 from ioi_agent.judge.compile import CompiledProgram
 from ioi_agent.judge.store import StoredOutcome
 from ioi_agent.judge.verdict import Verdict, runtime_verdict
@@ -58,6 +65,17 @@ def failed_run(result: ProcResult, verdict: Verdict) -> StoredOutcome:
     return StoredOutcome(
         verdict=verdict, score=0.0, time_s=result.cpu_s, memory_mb=result.peak_mb, message=message
     )
+
+
+def checked(check: CheckResult, time_s: float, memory_mb: float) -> StoredOutcome:
+    """The outcome a checker decided, with the run's time and memory."""
+    return StoredOutcome(
+        verdict=check.verdict, score=check.score, time_s=time_s, memory_mb=memory_mb, message=check.message
+    )
+
+
+def judge_error(message: str, time_s: float = 0.0, memory_mb: float = 0.0) -> StoredOutcome:
+    return StoredOutcome(verdict=Verdict.JE, score=0.0, time_s=time_s, memory_mb=memory_mb, message=message)
 
 
 class Scratch:
@@ -107,21 +125,13 @@ class BatchStrategy(Strategy):
             if verdict is not None:
                 return failed_run(result, verdict)
             check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, out_host)
-            return StoredOutcome(
-                verdict=check.verdict,
-                score=check.score,
-                time_s=result.cpu_s,
-                memory_mb=result.peak_mb,
-                message=check.message,
-            )
+            return checked(check, result.cpu_s, result.peak_mb)
         finally:
             out_host.unlink(missing_ok=True)
             err_host.unlink(missing_ok=True)
 
 
-def _start_peer(
-    argv: list[str], to_user: Path, from_user: Path, stdin: Path | None = None
-) -> subprocess.Popen[bytes]:
+def _start_peer(argv: list[str], to_user: Path, from_user: Path) -> subprocess.Popen[bytes]:
     """Start a trusted peer whose stdout feeds the contestant and whose stdin reads it.
 
     The shell opens the FIFO towards the contestant first, then the one from it: the executor opens the
@@ -177,21 +187,13 @@ class InteractiveStrategy(Strategy):
             if run_failure == Verdict.TLE:
                 return failed_run(result, run_failure)
             if code is None:
-                return StoredOutcome(
-                    verdict=Verdict.JE, score=0.0, time_s=result.cpu_s, memory_mb=result.peak_mb, message=err
-                )
+                return judge_error(err, result.cpu_s, result.peak_mb)
             check = kattis_result(code, feedback, err)
             # The program's own failure wins (precedence; a validator killed by SIGPIPE because the program
             # died is the program's doing too), unless the program only died writing to a validator that
             # had already rejected it and quit (SIGPIPE, or Python's BrokenPipeError).
             if run_failure is None or (check.verdict == Verdict.WA and _broken_pipe(result)):
-                return StoredOutcome(
-                    verdict=check.verdict,
-                    score=check.score,
-                    time_s=result.cpu_s,
-                    memory_mb=result.peak_mb,
-                    message=check.message,
-                )
+                return checked(check, result.cpu_s, result.peak_mb)
             return failed_run(result, run_failure)
         finally:
             scratch.remove()
@@ -238,30 +240,12 @@ class MultiPassStrategy(Strategy):
                     )
                 check = kattis_result(proc.returncode, feedback, proc.stderr)
                 if check.verdict != Verdict.AC or not nextpass.exists():
-                    return StoredOutcome(
-                        verdict=check.verdict,
-                        score=check.score,
-                        time_s=total_time,
-                        memory_mb=peak,
-                        message=check.message,
-                    )
+                    return checked(check, total_time, peak)
                 current_input = feedback / f"pass{_pass + 2}.in"
                 os.replace(nextpass, current_input)
-            return StoredOutcome(
-                verdict=Verdict.JE,
-                score=0.0,
-                time_s=total_time,
-                memory_mb=peak,
-                message="validator asked for more passes than allowed",
-            )
+            return judge_error("validator asked for more passes than allowed", total_time, peak)
         except subprocess.TimeoutExpired:
-            return StoredOutcome(
-                verdict=Verdict.JE,
-                score=0.0,
-                time_s=total_time,
-                memory_mb=peak,
-                message="validator timed out",
-            )
+            return judge_error("validator timed out", total_time, peak)
         finally:
             shutil.rmtree(feedback, ignore_errors=True)
 
@@ -307,9 +291,7 @@ class CommunicationStrategy(Strategy):
             except subprocess.TimeoutExpired:
                 manager_proc.kill()
                 manager_proc.communicate()
-                return StoredOutcome(
-                    verdict=Verdict.JE, score=0.0, time_s=0.0, memory_mb=0.0, message="manager did not finish"
-                )
+                return judge_error("manager did not finish")
             total = sum(r.cpu_s for r in results)
             peak = max(r.peak_mb for r in results)
             if total >= judge.time_limit:
@@ -322,14 +304,10 @@ class CommunicationStrategy(Strategy):
                 verdict = runtime_verdict(r)
                 if verdict is not None:
                     return failed_run(r, verdict).model_copy(update={"time_s": total})
-            from ioi_agent.judge.checkers import cms_result
-
             check = cms_result(
                 manager_proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
             )
-            return StoredOutcome(
-                verdict=check.verdict, score=check.score, time_s=total, memory_mb=peak, message=check.message
-            )
+            return checked(check, total, peak)
         finally:
             scratch.remove()
 
@@ -343,9 +321,7 @@ class OutputOnlyStrategy(Strategy):
         for candidate in (folder / f"output_{leaf}.txt", folder / f"{leaf}.out", folder / f"{leaf}.txt"):
             if candidate.is_file():
                 check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, candidate)
-                return StoredOutcome(
-                    verdict=check.verdict, score=check.score, time_s=0.0, memory_mb=0.0, message=check.message
-                )
+                return checked(check, 0.0, 0.0)
         return StoredOutcome(
             verdict=Verdict.WA, score=0.0, time_s=0.0, memory_mb=0.0, message="no output file for this test"
         )

@@ -48,7 +48,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -63,8 +63,7 @@ from ioi_agent.packages.model import (
     TaskType,
     TestCase,
 )
-
-M = TypeVar("M", bound=BaseModel)
+from ioi_agent.packages.validation import parse_model
 
 SOURCE_SUFFIXES = {".cpp", ".cc", ".cxx", ".c", ".py"}
 HEADER_SUFFIXES = {".h", ".hpp", ".hh"}
@@ -185,15 +184,8 @@ def read_json_object(path: Path) -> dict[str, Any]:
     return data
 
 
-def parse_model(model: type[M], data: dict[str, Any], path: Path) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        key = str(err["loc"][0]) if err["loc"] else ""
-        message = "missing key" if err["type"] == "missing" else err["msg"]
-        raise PackageError(path, message, field=field, fix=FIXES.get(key, SPEC)) from None
+def _cms_fix(key: str) -> str:
+    return FIXES.get(key, SPEC)
 
 
 def memory_mib(value: float) -> int:
@@ -206,7 +198,7 @@ def memory_mib(value: float) -> int:
 def load_cms(root: Path) -> Problem:
     root = Path(root).resolve()
     json_path = root / "problem.json"
-    meta = parse_model(ProblemJson, read_json_object(json_path), json_path)
+    meta = parse_model(ProblemJson, read_json_object(json_path), json_path, _cms_fix)
     task_type = _task_type(meta.task_type, json_path)
     params = _task_params(meta, task_type, json_path)
 
@@ -404,7 +396,7 @@ def _subtasks(
     if subtask_files:
         subtasks = []
         for index, path in enumerate(subtask_files):
-            data = parse_model(SubtaskJson, read_json_object(path), path)
+            data = parse_model(SubtaskJson, read_json_object(path), path, _cms_fix)
             number = re.match(r"\d+", path.stem)
             prefix = int(number.group()) if number else index
             tests = _targets(data.testcases, names, path, "testcases", default_prefix=prefix)

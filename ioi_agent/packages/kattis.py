@@ -4,10 +4,10 @@ keys `limits.time_limit`, `limits.time_multipliers`, list-valued `type` and mult
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ioi_agent.errors import PackageError
 from ioi_agent.packages.model import (
@@ -21,8 +21,7 @@ from ioi_agent.packages.model import (
     TaskType,
     TestCase,
 )
-
-M = TypeVar("M", bound=BaseModel)
+from ioi_agent.packages.validation import parse_model
 
 SOURCE_SUFFIXES = {".cpp", ".cc", ".cxx", ".c", ".py"}
 LANGUAGE_FOLDERS = {"cpp": "cpp", "c++": "cpp", "python": "python", "python3": "python", "c": "cpp"}
@@ -84,6 +83,10 @@ class TestdataYaml(BaseModel):
         return v
 
 
+def _kattis_fix(key: str) -> str:
+    return "see the Kattis problem package format"
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -100,20 +103,9 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def parse_model(model: type[M], data: dict[str, Any], path: Path) -> M:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise PackageError(
-            path, err["msg"], field=field, fix="see the Kattis problem package format"
-        ) from None
-
-
 def load_kattis(root: Path) -> Problem:
     yaml_path = root / "problem.yaml"
-    meta = parse_model(ProblemYaml, read_yaml(yaml_path), yaml_path)
+    meta = parse_model(ProblemYaml, read_yaml(yaml_path), yaml_path, _kattis_fix)
     types = [meta.type] if isinstance(meta.type, str) else list(meta.type)
     scoring = "scoring" in types
     validation = meta.validation.split()
@@ -163,7 +155,7 @@ def _load_group(folder: Path, root: Path, tests: dict[str, TestCase], inherited:
     config = dict(inherited)
     td_path = folder / "testdata.yaml"
     if td_path.is_file():
-        td = parse_model(TestdataYaml, read_yaml(td_path), td_path)
+        td = parse_model(TestdataYaml, read_yaml(td_path), td_path, _kattis_fix)
         config.update({k: v for k, v in td.model_dump(include=set(_root_config())).items() if v is not None})
     flags = str(config["grader_flags"]).split()
     lo, hi = (float(x) for x in config["range"].split()) if config["range"] else (float("-inf"), float("inf"))

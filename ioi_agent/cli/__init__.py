@@ -13,7 +13,17 @@ import sys
 from ioi_agent.errors import IoiAgentError
 
 # Modules under ioi_agent.cli that add subcommands, in the order `--help` lists them.
-COMMAND_MODULES = ["problem", "judge", "generate", "rating"]
+COMMAND_MODULES = [
+    "problem",
+    "judge",
+    "generate",
+    "select",
+    "evaluate",
+    "train_scorer",
+    "contest",
+    "score",
+    "rating",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

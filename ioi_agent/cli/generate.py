@@ -60,6 +60,13 @@ def register(subparsers: Any) -> None:
     sampling.add_argument("--top-p", type=float, default=1.0)
     sampling.add_argument("--max-tokens", type=int, default=16384, help="completion token limit per sample")
     sampling.add_argument("--seed", type=int, default=0, help="run seed; each sample's seed derives from it")
+    add_backend_arguments(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=run)
+
+
+def add_backend_arguments(p: argparse.ArgumentParser) -> None:
+    """Engine and server options, shared by every command that samples (generate, contest)."""
     engine = p.add_argument_group("vLLM engine (--model without --endpoint)")
     engine.add_argument("--tensor-parallel-size", type=int, default=1)
     engine.add_argument("--gpu-memory-utilization", type=float, default=None)
@@ -73,8 +80,6 @@ def register(subparsers: Any) -> None:
     server.add_argument("--concurrency", type=int, default=32, help="requests in flight (default 32)")
     server.add_argument("--n-per-request", type=int, default=8, help="samples per request (default 8)")
     server.add_argument("--request-timeout", type=float, default=1800.0, help="seconds per request")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(handler=run)
 
 
 def parse_engine_args(pairs: list[str]) -> dict[str, Any]:
@@ -117,7 +122,7 @@ def load_problems(paths: list[str]) -> list[Problem]:
     return problems
 
 
-def _backend(args: argparse.Namespace) -> Any:
+def make_backend(args: argparse.Namespace) -> Any:
     if args.endpoint:
         from ioi_agent.generation.openai_backend import OpenAIBackend
 
@@ -185,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
         keep_completions=not args.hash_only,
         templates=args.templates,
     )
-    backend = _backend(args)
+    backend = make_backend(args)
     try:
         summary = run_generation(problems, backend, options, args.out, progress=not args.quiet)
     finally:

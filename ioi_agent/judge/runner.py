@@ -26,7 +26,7 @@ from ioi_agent.packages.model import Problem, Subtask, TaskType
 from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend, file_digest
 from ioi_agent.scoring import ioi, kattis
 
-JUDGE_VERSION = "judge-v1"
+JUDGE_VERSION = "judge-v2"  # v2: batch outcomes carry the output hash (extra["output_sha256"])
 DEFAULT_NPROC = 16
 Progress = Callable[[int], None]  # called with the number of tests just finished
 

@@ -7,7 +7,9 @@ talk to them through FIFOs in the box's work folder (the same inode on both side
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -108,8 +110,21 @@ class Strategy(ABC):
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome: ...
 
 
+_TRAILING_SPACE = re.compile(rb"[ \t\r\f\v]+(?=\n)")
+
+
+def output_digest(path: Path) -> str:
+    """SHA-256 of a program's output, normalised so that outputs a token checker treats alike mostly hash
+    alike: trailing whitespace of each line and trailing blank lines are dropped (CRLF counts as LF)."""
+    data = path.read_bytes() if path.exists() else b""
+    return hashlib.sha256(_TRAILING_SPACE.sub(b"", data).rstrip()).hexdigest()
+
+
 class BatchStrategy(Strategy):
-    """stdin → program → stdout → checker (also function-style tasks: the grader was compiled in)."""
+    """stdin → program → stdout → checker (also function-style tasks: the grader was compiled in).
+
+    The outcome carries the output's hash (`extra["output_sha256"]`), so selection can compare programs'
+    outputs; a test without an answer (a generated input) is not checked: a normal run is AC."""
 
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
         stdin = judge.pool.stage_input(test.input)
@@ -124,8 +139,13 @@ class BatchStrategy(Strategy):
             verdict = runtime_verdict(result)
             if verdict is not None:
                 return failed_run(result, verdict)
+            extra = {"output_sha256": output_digest(out_host)}
+            if test.answer is None:
+                return StoredOutcome(
+                    verdict=Verdict.AC, score=1.0, time_s=result.cpu_s, memory_mb=result.peak_mb, extra=extra
+                )
             check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, out_host)
-            return checked(check, result.cpu_s, result.peak_mb)
+            return checked(check, result.cpu_s, result.peak_mb).model_copy(update={"extra": extra})
         finally:
             out_host.unlink(missing_ok=True)
             err_host.unlink(missing_ok=True)

@@ -109,6 +109,11 @@ def _unwrap(path: Path, data: Any) -> Any:
     return data
 
 
+def read_api_result(path: Path) -> Any:
+    """The JSON in `path`, unwrapped from a full API response to its `result`; one-line errors."""
+    return _unwrap(path, _read_json(path))
+
+
 def _new_if_zero(rating: int | None, path: Path, handle: str) -> int | None:
     if rating is not None and abs(rating) > RATING_BOUND:
         raise _fail(

@@ -1,0 +1,238 @@
+"""IOI contest simulation: per task, get candidates, generate tests, select and submit to the official grader
+under IOI rules, and score the contest as CMS would (per subtask, the best of any submission).
+
+State lives in one folder per contest (`--state`): per task the sampled pool, the grader's submission log
+and the generated inputs, plus `result.json` once the task is done. Started again, a contest skips finished
+tasks, and an interrupted task continues where its grader log stops (the policy is replayed over the
+recorded feedback, so it asks for exactly the submissions it would have made)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from ioi_agent.contest.medals import MedalCutoffs
+from ioi_agent.contest.sources import CandidateSource
+from ioi_agent.errors import IoiAgentError
+from ioi_agent.selection.context import build_context
+from ioi_agent.selection.expected import oracle_ioi, random_expected_ioi
+from ioi_agent.selection.grader import GraderProcess
+from ioi_agent.selection.model import Feedback, Rules
+from ioi_agent.selection.policies import make_policy
+from ioi_agent.selection.session import run_submissions
+
+Log = Callable[[str], None]
+
+
+class ContestSettings(BaseModel):
+    """What a contest was started with; a restart must ask for the same."""
+
+    rules: str
+    policy: str
+    budget: int
+    source: str
+    seed: int = 0
+    inputs_per_subtask: int = 256
+
+
+class SubmissionRow(BaseModel):
+    index: int
+    candidate: str
+    label: str | None = None
+    at_s: float
+    compiled: bool
+    subtask_scores: dict[str, float] | None = None
+    verdict: str | None = None
+    pretests_passed: bool | None = None
+    task_score_after: float = 0.0  # the task's score (max per subtask) after this submission
+
+
+class TaskResult(BaseModel):
+    task: str
+    title: str
+    max_score: float
+    points: dict[str, float]
+    candidates: int
+    inputs_note: str = ""
+    score: float
+    random_expected: float
+    oracle: float
+    random_curve: list[float] = Field(default_factory=list)  # exact expected score after k = 1.. submissions
+    oracle_curve: list[float] = Field(default_factory=list)
+    subtask_best: dict[str, float]  # the best score per subtask over the submissions
+    submissions: list[SubmissionRow]
+
+
+class IoiContestResult(BaseModel):
+    rules: str = "ioi"
+    settings: ContestSettings
+    source: str
+    embedded_default: bool = False
+    tasks: list[TaskResult]
+    max_score: float
+    score: float
+    random_expected: float
+    oracle: float
+    cutoffs: MedalCutoffs
+    medal: str | None
+    medal_random: str | None
+    medal_oracle: str | None
+
+
+def _curve(feedback: Sequence[Feedback], subtasks: Sequence[str]) -> list[float]:
+    best = dict.fromkeys(subtasks, 0.0)
+    out = []
+    for fb in feedback:
+        for name, score in (fb.subtask_scores or {}).items():
+            if name in best:
+                best[name] = max(best[name], score)
+        out.append(sum(best.values()))
+    return out
+
+
+def check_settings(state: Path, settings: ContestSettings) -> None:
+    path = state / "settings.json"
+    if path.exists():
+        old = ContestSettings.model_validate_json(path.read_text())
+        if old != settings:
+            raise IoiAgentError(
+                f"{state}: this state folder belongs to a contest started with other settings "
+                f"({old.model_dump()}) (fix: use another --state folder, or the same settings)"
+            )
+    else:
+        state.mkdir(parents=True, exist_ok=True)
+        path.write_text(settings.model_dump_json(indent=1))
+
+
+def run_task(
+    problem_dir: Path,
+    source: CandidateSource,
+    settings: ContestSettings,
+    rules: Rules,
+    state: Path,
+    *,
+    sandbox: str = "auto",
+    jobs: int | None = None,
+    log: Log = print,
+) -> TaskResult:
+    done = state / "result.json"
+    if done.exists():
+        result = TaskResult.model_validate_json(done.read_text())
+        log(f"{result.task}: already finished ({result.score:g} points), from {done}")
+        return result
+    state.mkdir(parents=True, exist_ok=True)
+    with GraderProcess(
+        problem_dir, rules, sandbox=sandbox, jobs=jobs, log=state / "submissions.jsonl"
+    ) as grader:
+        public = grader.public_problem()
+        pool = source.candidates(public, state)
+        log(f"{public.name}: {len(pool.candidates)} candidates; building tests and running them")
+        context = build_context(
+            public,
+            pool,
+            sandbox=sandbox,
+            jobs=jobs,
+            inputs_per_subtask=settings.inputs_per_subtask,
+            work=state / "work",
+            contains=grader.containment(),
+        )
+        policy = make_policy(settings.policy, context, rules, seed=settings.seed)
+        history = grader.records()
+        if history:
+            log(f"{public.name}: continuing after {len(history)} recorded submissions")
+        feedback = run_submissions(policy, grader, rules, history=history)
+        score = grader.final_score()
+        hidden = grader.hidden_scores(pool.candidates)
+    subtasks = context.subtasks
+    vectors = [hidden[c.id].subtask_scores for c in pool.candidates]
+    by_id = pool.by_id()
+    curve = _curve(feedback, subtasks)
+    budget = rules.max_submissions
+    result = TaskResult(
+        task=public.name,
+        title=public.title,
+        max_score=public.max_score,
+        points=context.points,
+        candidates=len(pool.candidates),
+        inputs_note=context.inputs.note,
+        score=score,
+        random_expected=random_expected_ioi(vectors, subtasks, budget),
+        oracle=oracle_ioi(vectors, subtasks, budget),
+        random_curve=[random_expected_ioi(vectors, subtasks, k) for k in range(1, budget + 1)],
+        oracle_curve=[oracle_ioi(vectors, subtasks, k) for k in range(1, min(budget, 10) + 1)],
+        subtask_best={
+            name: max([(fb.subtask_scores or {}).get(name, 0.0) for fb in feedback] or [0.0])
+            for name in subtasks
+        },
+        submissions=[
+            SubmissionRow(
+                index=fb.index,
+                candidate=fb.candidate,
+                label=by_id[fb.candidate].label if fb.candidate in by_id else None,
+                at_s=fb.at_s,
+                compiled=fb.compiled,
+                subtask_scores=fb.subtask_scores,
+                verdict=fb.verdict.value if fb.verdict else None,
+                task_score_after=after,
+            )
+            for fb, after in zip(feedback, curve, strict=True)
+        ],
+    )
+    tmp = done.with_suffix(".tmp")
+    tmp.write_text(result.model_dump_json(indent=1))
+    tmp.replace(done)
+    log(
+        f"{result.task}: {result.score:g}/{result.max_score:g} with {len(feedback)} submissions "
+        f"(random {result.random_expected:.2f}, oracle {result.oracle:g})"
+    )
+    return result
+
+
+def task_state(state: Path, problem_dir: Path) -> Path:
+    return state / problem_dir.resolve().name
+
+
+def run_ioi_contest(
+    problems: Sequence[Path],
+    source: CandidateSource,
+    settings: ContestSettings,
+    state: Path,
+    *,
+    cutoffs: MedalCutoffs | None = None,
+    sandbox: str = "auto",
+    jobs: int | None = None,
+    embedded_default: bool = False,
+    log: Log = print,
+) -> IoiContestResult:
+    names = [p.resolve().name for p in problems]
+    if len(set(names)) != len(names):
+        raise IoiAgentError("two tasks have the same folder name (fix: give each task once)")
+    check_settings(state, settings)
+    rules = Rules.ioi(settings.budget)
+    cutoffs = cutoffs or MedalCutoffs()
+    tasks = [
+        run_task(p, source, settings, rules, task_state(state, p), sandbox=sandbox, jobs=jobs, log=log)
+        for p in problems
+    ]
+    total = sum(t.score for t in tasks)
+    rand = sum(t.random_expected for t in tasks)
+    oracle = sum(t.oracle for t in tasks)
+    result = IoiContestResult(
+        settings=settings,
+        source=source.description,
+        embedded_default=embedded_default,
+        tasks=tasks,
+        max_score=sum(t.max_score for t in tasks),
+        score=total,
+        random_expected=rand,
+        oracle=oracle,
+        cutoffs=cutoffs,
+        medal=cutoffs.medal(total),
+        medal_random=cutoffs.medal(rand),
+        medal_oracle=cutoffs.medal(oracle),
+    )
+    (state / "contest.json").write_text(json.dumps(result.model_dump(mode="json"), indent=1))
+    return result

@@ -1,0 +1,59 @@
+"""Where a contest's candidates come from: a model (sampled into the contest's own pool, resumable), an
+existing pool, or the embedded default (the demo problems' labelled submissions, replayed).
+
+Sampling sees only the public view of a task (statement, examples, limits, subtasks): the contestant side
+never loads the hidden package."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import ioi_agent
+from ioi_agent.errors import IoiAgentError
+from ioi_agent.generation.base import Backend
+from ioi_agent.generation.replay import SUBMISSIONS
+from ioi_agent.generation.runner import GenerateOptions, run_generation
+from ioi_agent.packages.model import Problem
+from ioi_agent.selection.candidates import load_pool
+from ioi_agent.selection.model import CandidatePool
+
+
+def demo_problems() -> list[Path]:
+    """The demo problems of a source checkout (the embedded default contest)."""
+    root = Path(ioi_agent.__file__).resolve().parents[1] / "problems" / "demo"
+    found = sorted(d for d in root.glob("*") if (d / "problem.yaml").is_file())
+    if not found:
+        raise IoiAgentError(
+            f"{root}: the demo problems are not here (they ship with a source checkout, not the wheel) "
+            "(fix: run from a clone of the repository, or give PROBLEM folders and --pool/--model)"
+        )
+    return found
+
+
+@dataclass
+class CandidateSource:
+    """One of: `backend` (sample with a model), `pool` (a pool file or submissions/ folder), or neither
+    (replay each task's own labelled submissions)."""
+
+    backend: Backend | None = None
+    options: GenerateOptions | None = None
+    pool: Path | None = None
+
+    @property
+    def description(self) -> str:
+        if self.backend is not None:
+            return f"model {self.backend.model} ({self.backend.name})"
+        if self.pool is not None:
+            return f"pool {self.pool}"
+        return "embedded default: the demo problems' labelled submissions, replayed"
+
+    def candidates(self, problem: Problem, state: Path) -> CandidatePool:
+        """The task's pool; sampling writes into `state/pool.jsonl` so a restarted contest resumes."""
+        if self.backend is not None:
+            out = state / "pool.jsonl"
+            run_generation([problem], self.backend, self.options or GenerateOptions(), out)
+            return load_pool(out, problem)
+        if self.pool is not None:
+            return load_pool(self.pool, problem)
+        return load_pool(SUBMISSIONS, problem)

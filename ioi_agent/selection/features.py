@@ -1,0 +1,272 @@
+"""Features of each candidate for each subtask, the inputs of the scorer and the policies.
+
+"Tests" below are the subtask's kept generated inputs; when it has none (no generators, nothing kept, or
+a task type without generated inputs), its relevant public examples stand in. The relevant public
+examples of a subtask are the samples its test list names, or all samples when it names none. A
+candidate that did not compile has compiled = 0 and every other feature 0.
+
+- compiled: 1 when the program compiled.
+- public_pass_rate: mean score (0 unless AC) on the relevant public examples; 1 when there are none.
+- public_all_passed: 1 when every relevant public example is AC with full score (1 when there are none).
+- public_count: number of relevant public examples.
+- crash_rate: fraction of tests where the run crashed (RE, MLE or OLE).
+- timeout_rate: fraction of tests where the run exceeded the time limit.
+- failure_rate: fraction of tests where the run did not end normally (any failure, judge errors too).
+- cluster_size: members of the candidate's behaviour cluster in this subtask.
+- cluster_share: cluster_size over the number of compiling candidates.
+- cluster_rank: rank of its cluster, 0 = largest (ties: first member's pool order).
+- codet_score: CodeT dual agreement, normalised to [0, 1] by the subtask's best (see below).
+- mbr_agreement: MBR-exec: mean over tests of the fraction of other compiling candidates with its output.
+- mean_logprob: the model's mean token log-probability of the sample (0 when unknown).
+- has_logprob: 1 when mean_logprob is known.
+- code_length_log: log(1 + characters of code).
+- runtime_headroom: 1 - (slowest run on the tests and relevant examples / time limit), clipped to [0, 1].
+- written_for_subtask: 1 when the candidate's prompt asked for this subtask.
+- language_python: 1 for a Python program.
+- written_for_whole: 1 when the candidate's prompt asked for the whole problem (no subtask).
+- majority_agreement: fraction of tests on which it agrees with the majority (CodeT's passed tests).
+- cluster_size_log: log(1 + cluster_size).
+- tests_log: log(1 + number of tests) for this subtask (how much the agreement features rest on).
+
+CodeT dual agreement: generated inputs have no answers, so each input's expected output is the majority
+output among the compiling candidates (ties: the output met first in pool order); a candidate "passes"
+an input when its run ended normally with that output (a public example stands in with its real answer:
+passed = AC). Candidates passing the same set of tests form a consensus set; a candidate's score is
+(#tests its set passes) × sqrt(#candidates in its set).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from ioi_agent.judge.verdict import Verdict
+from ioi_agent.packages.model import Problem
+from ioi_agent.selection.model import (
+    Candidate,
+    CandidateExecution,
+    CandidateFeatures,
+    CandidatePool,
+    Cluster,
+    ExecutionMatrix,
+    GeneratedInputs,
+    RunStatus,
+)
+
+FEATURE_NAMES: list[str] = [
+    "compiled",
+    "public_pass_rate",
+    "public_all_passed",
+    "public_count",
+    "crash_rate",
+    "timeout_rate",
+    "failure_rate",
+    "cluster_size",
+    "cluster_share",
+    "cluster_rank",
+    "codet_score",
+    "mbr_agreement",
+    "mean_logprob",
+    "has_logprob",
+    "code_length_log",
+    "runtime_headroom",
+    "written_for_subtask",
+    "language_python",
+    "written_for_whole",
+    "majority_agreement",
+    "cluster_size_log",
+    "tests_log",
+]
+
+FULL = 1.0 - 1e-9
+CRASHES = {RunStatus.RE, RunStatus.MLE, RunStatus.OLE}
+SAMPLE_CRASHES = {Verdict.RE, Verdict.MLE, Verdict.OLE}
+
+
+def relevant_samples(problem: Problem, subtask: str) -> list[str]:
+    named = [t for t in problem.subtask(subtask).tests if t in problem.samples]
+    return named or list(problem.samples)
+
+
+class TestRow:
+    """One candidate's result on one test: output key (None = no comparable output), kind, time."""
+
+    __slots__ = ("key", "passed", "kind", "time_s")
+
+    def __init__(self, key: str | None, passed: bool | None, kind: str, time_s: float):
+        self.key = key
+        self.passed = passed  # known only for public examples (they have answers)
+        self.kind = kind  # "ok", "crash", "timeout", "failure"
+        self.time_s = time_s
+
+
+def _generated_rows(execution: CandidateExecution, input_ids: list[str]) -> list[TestRow]:
+    rows = []
+    for sha in input_ids:
+        run = execution.generated.get(sha)
+        if run is None:
+            rows.append(TestRow(None, None, "failure", 0.0))
+            continue
+        kind = (
+            "ok"
+            if run.status == RunStatus.OK
+            else "crash"
+            if run.status in CRASHES
+            else "timeout"
+            if run.status == RunStatus.TLE
+            else "failure"
+        )
+        rows.append(TestRow(run.output if kind == "ok" else None, None, kind, run.time_s))
+    return rows
+
+
+def _public_rows(execution: CandidateExecution, samples: list[str]) -> list[TestRow]:
+    rows = []
+    for name in samples:
+        r = execution.public.get(name)
+        if r is None:
+            rows.append(TestRow(None, False, "failure", 0.0))
+            continue
+        ended = r.verdict in (Verdict.AC, Verdict.WA)
+        kind = (
+            "ok"
+            if ended
+            else "crash"
+            if r.verdict in SAMPLE_CRASHES
+            else "timeout"
+            if r.verdict == Verdict.TLE
+            else "failure"
+        )
+        key = (r.output or f"{r.verdict.value}:{r.score:g}") if ended else None
+        rows.append(TestRow(key, r.verdict == Verdict.AC and r.score >= FULL, kind, r.time_s))
+    return rows
+
+
+def _majority(keys: list[str | None]) -> str | None:
+    counts = Counter(k for k in keys if k is not None)
+    return counts.most_common(1)[0][0] if counts else None  # ties: first met (insertion order)
+
+
+def _passes(rows: dict[str, list[TestRow]], n_tests: int) -> dict[str, tuple[bool, ...]]:
+    """Per candidate, which tests it passes: the real answer for public examples, else the majority."""
+    out = {cid: [False] * n_tests for cid in rows}
+    for t in range(n_tests):
+        column = {cid: r[t] for cid, r in rows.items()}
+        if any(row.passed is not None for row in column.values()):
+            for cid, row in column.items():
+                out[cid][t] = bool(row.passed)
+            continue
+        expected = _majority([row.key for row in column.values()])
+        for cid, row in column.items():
+            out[cid][t] = expected is not None and row.key == expected
+    return {cid: tuple(v) for cid, v in out.items()}
+
+
+def codet_scores(passes: dict[str, tuple[bool, ...]]) -> dict[str, float]:
+    """CodeT dual agreement, normalised by the best score (0 for all when the best is 0)."""
+    sets = Counter(passes.values())
+    raw = {cid: sum(p) * math.sqrt(sets[p]) for cid, p in passes.items()}
+    best = max(raw.values(), default=0.0)
+    return {cid: (v / best if best > 0 else 0.0) for cid, v in raw.items()}
+
+
+def mbr_scores(rows: dict[str, list[TestRow]], n_tests: int) -> dict[str, float]:
+    n = len(rows)
+    if n < 2 or n_tests == 0:
+        return {cid: 0.0 for cid in rows}
+    totals = dict.fromkeys(rows, 0.0)
+    for t in range(n_tests):
+        counts = Counter(r[t].key for r in rows.values() if r[t].key is not None)
+        for cid, r in rows.items():
+            key = r[t].key
+            if key is not None:
+                totals[cid] += (counts[key] - 1) / (n - 1)
+    return {cid: total / n_tests for cid, total in totals.items()}
+
+
+def _static(candidate: Candidate, subtask: str) -> dict[str, float]:
+    return {
+        "mean_logprob": candidate.mean_logprob if candidate.mean_logprob is not None else 0.0,
+        "has_logprob": float(candidate.mean_logprob is not None),
+        "code_length_log": math.log1p(len(candidate.code)),
+        "written_for_subtask": float(candidate.subtask == subtask),
+        "written_for_whole": float(candidate.subtask is None),
+        "language_python": float(candidate.language == "python"),
+    }
+
+
+def subtask_features(
+    problem: Problem,
+    pool: CandidatePool,
+    inputs: GeneratedInputs,
+    matrix: ExecutionMatrix,
+    clusters: list[Cluster],
+    subtask: str,
+) -> dict[str, CandidateFeatures]:
+    samples = [s for s in relevant_samples(problem, subtask)]
+    input_ids = inputs.per_subtask.get(subtask, [])
+    compiling = {cid: e for cid, e in matrix.executions.items() if e.compiled}
+    rows = {
+        cid: _generated_rows(e, input_ids) if input_ids else _public_rows(e, samples)
+        for cid, e in compiling.items()
+    }
+    n_tests = len(input_ids) if input_ids else len(samples)
+    passes = _passes(rows, n_tests)
+    codet = codet_scores(passes)
+    mbr = mbr_scores(rows, n_tests)
+    where = {cid: (rank, len(c.members)) for rank, c in enumerate(clusters) for cid in c.members}
+    limit = matrix.time_limit_s
+    out: dict[str, CandidateFeatures] = {}
+    for candidate in pool.candidates:
+        values = dict.fromkeys(FEATURE_NAMES, 0.0)
+        execution = compiling.get(candidate.id)
+        if execution is not None:
+            public = [execution.public.get(name) for name in samples]
+            scores = [r.score if r is not None and r.verdict == Verdict.AC else 0.0 for r in public]
+            kinds = Counter(row.kind for row in rows[candidate.id])
+            rank, size = where.get(candidate.id, (len(clusters), 1))
+            times = [row.time_s for row in rows[candidate.id]]
+            if input_ids:
+                times += [r.time_s for r in public if r is not None]
+            slowest = max(times, default=None)
+            values.update(
+                {
+                    "compiled": 1.0,
+                    "public_pass_rate": sum(scores) / len(scores) if scores else 1.0,
+                    "public_all_passed": float(all(s >= FULL for s in scores)),
+                    "public_count": float(len(samples)),
+                    "crash_rate": kinds["crash"] / n_tests if n_tests else 0.0,
+                    "timeout_rate": kinds["timeout"] / n_tests if n_tests else 0.0,
+                    "failure_rate": (n_tests - kinds["ok"]) / n_tests if n_tests else 0.0,
+                    "cluster_size": float(size),
+                    "cluster_share": size / len(compiling),
+                    "cluster_rank": float(rank),
+                    "codet_score": codet[candidate.id],
+                    "mbr_agreement": mbr[candidate.id],
+                    "runtime_headroom": (
+                        min(1.0, max(0.0, 1.0 - slowest / limit))
+                        if slowest is not None and limit > 0
+                        else 0.0
+                    ),
+                    "majority_agreement": sum(passes[candidate.id]) / n_tests if n_tests else 0.0,
+                    "cluster_size_log": math.log1p(size),
+                    "tests_log": math.log1p(n_tests),
+                    **_static(candidate, subtask),
+                }
+            )
+        out[candidate.id] = CandidateFeatures(candidate=candidate.id, subtask=subtask, values=values)
+    return out
+
+
+def compute_features(
+    problem: Problem,
+    pool: CandidatePool,
+    inputs: GeneratedInputs,
+    matrix: ExecutionMatrix,
+    clusters: dict[str, list[Cluster]],
+) -> dict[str, dict[str, CandidateFeatures]]:
+    """subtask -> candidate id -> features, for every subtask of `problem` (the public view)."""
+    return {
+        st.name: subtask_features(problem, pool, inputs, matrix, clusters.get(st.name, []), st.name)
+        for st in problem.subtasks
+    }

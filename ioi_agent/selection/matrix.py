@@ -1,0 +1,195 @@
+"""The execution matrix: every compiling candidate on the public examples and on every kept generated input.
+
+Runs go through the judge (`Judge.compile`, `Judge.test_outcome`), so compilations and outcomes are
+cached and a repeated or resumed build costs nothing. The judge sees a derived problem: the samples (with
+their answers, checked by the problem's own checker) plus one answer-less test per generated input, whose
+outcome is only how the run ended and the hash of its output (`extra["output_sha256"]`, batch problems).
+Only batch problems (function-style ones included) get generated inputs: for the other task types the
+output depends on a judge-side program, and only the public examples are run.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from ioi_agent.judge.compile import LANGUAGES, CompiledProgram
+from ioi_agent.judge.runner import Judge
+from ioi_agent.judge.store import ResultStore, StoredOutcome
+from ioi_agent.judge.verdict import Verdict
+from ioi_agent.packages.model import Problem, Subtask, TaskType, TestCase
+from ioi_agent.selection.model import (
+    Candidate,
+    CandidateExecution,
+    CandidatePool,
+    ExecutionMatrix,
+    GeneratedInputs,
+    PublicResult,
+    Run,
+    RunStatus,
+)
+
+GENERATED_PREFIX = "generated/"
+SUFFIX = {"cpp": ".cpp", "c": ".c", "python": ".py"}
+STATUS = {
+    Verdict.AC: RunStatus.OK,
+    Verdict.WA: RunStatus.OK,  # cannot happen without an answer; the run itself ended normally
+    Verdict.TLE: RunStatus.TLE,
+    Verdict.MLE: RunStatus.MLE,
+    Verdict.OLE: RunStatus.OLE,
+    Verdict.RE: RunStatus.RE,
+}
+Progress = Callable[[int], None]
+
+
+def generated_ids(inputs: GeneratedInputs) -> list[str]:
+    """Every kept input once, in order of first appearance over the subtasks."""
+    return list(dict.fromkeys(sha for shas in inputs.per_subtask.values() for sha in shas))
+
+
+def matrix_problem(problem: Problem, inputs: GeneratedInputs) -> Problem:
+    """The problem the judge runs: samples (subtask "public") and generated inputs (subtask "generated")."""
+    samples = list(problem.samples)
+    tests: dict[str, TestCase] = {name: problem.tests[name] for name in samples}
+    subtasks = [Subtask(name="public", points=1.0, tests=samples, stop_on_failure=False)]
+    if problem.task_type == TaskType.BATCH:
+        folder = Path(inputs.folder)
+        names = []
+        for sha in generated_ids(inputs):
+            name = GENERATED_PREFIX + sha
+            tests[name] = TestCase(name=name, input=folder / f"{sha}.in", answer=None)
+            names.append(name)
+        subtasks.append(Subtask(name="generated", points=1.0, tests=names, stop_on_failure=False))
+    return problem.model_copy(
+        update={
+            "tests": tests,
+            "samples": samples,
+            "subtasks": subtasks,
+            "groups": None,
+            "limits": problem.limits.model_copy(),  # the judge notes how it resolved the time limit here
+        }
+    )
+
+
+def _write_source(folder: Path, candidate: Candidate) -> Path | None:
+    suffix = SUFFIX.get(candidate.language)
+    if suffix is None or suffix not in LANGUAGES:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{candidate.id}{suffix}"
+    if not path.is_file() or path.read_text(encoding="utf-8", errors="surrogatepass") != candidate.code:
+        path.write_text(candidate.code, encoding="utf-8", errors="surrogatepass")
+    return path
+
+
+def _run(outcome: StoredOutcome) -> Run:
+    status = STATUS.get(outcome.verdict, RunStatus.JE)
+    output = outcome.extra.get("output_sha256") if status == RunStatus.OK else None
+    return Run(status=status, output=output, time_s=outcome.time_s)
+
+
+def _public(outcome: StoredOutcome) -> PublicResult:
+    return PublicResult(
+        verdict=outcome.verdict,
+        score=outcome.score,
+        time_s=outcome.time_s,
+        output=outcome.extra.get("output_sha256"),
+    )
+
+
+def build_matrix(
+    problem: Problem,
+    pool: CandidatePool,
+    inputs: GeneratedInputs,
+    *,
+    sandbox: str = "auto",
+    jobs: int | None = None,
+    store: ResultStore | None = None,
+    progress: Progress | None = None,
+    time_limit: float | None = None,
+) -> ExecutionMatrix:
+    """Run the pool on the public examples and the kept inputs; `problem` is the public view.
+
+    `time_limit` is used only when the package gives none (as the judge's `--time-limit`)."""
+    derived = matrix_problem(problem, inputs)
+    sources = Path(inputs.folder).parent / "candidates"
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    executions: dict[str, CandidateExecution] = {}
+    paths: dict[str, Path] = {}
+    for candidate in pool.candidates:
+        path = _write_source(sources, candidate) if candidate.ok else None
+        if path is None:
+            why = (
+                "no program in the sample"
+                if not candidate.ok
+                else f"unsupported language {candidate.language}"
+            )
+            executions[candidate.id] = CandidateExecution(
+                candidate=candidate.id, compiled=False, compile_message=why
+            )
+        else:
+            paths[candidate.id] = path
+            executions[candidate.id] = CandidateExecution(candidate=candidate.id, compiled=False)
+    with Judge(derived, sandbox=sandbox, jobs=jobs, time_limit=time_limit, store=store) as judge:
+        results = _execute(judge, derived, paths, progress)
+        time_limit_s = judge.time_limit
+    for cid, (program, public, generated) in results.items():
+        executions[cid] = CandidateExecution(
+            candidate=cid,
+            compiled=program.ok,
+            compile_message=program.message,
+            public=public,
+            generated=generated,
+        )
+    return ExecutionMatrix(problem=problem.name, time_limit_s=time_limit_s, executions=executions)
+
+
+RunResults = dict[str, tuple[CompiledProgram, dict[str, PublicResult], dict[str, Run]]]
+
+
+def _execute(judge: Judge, derived: Problem, paths: dict[str, Path], progress: Progress | None) -> RunResults:
+    """Compile every candidate, then run each compiling one on every test (one task per candidate)."""
+    tests = [t for st in derived.subtasks for t in st.tests]
+    cancel = threading.Event()
+
+    def run_all(program: CompiledProgram) -> tuple[dict[str, PublicResult], dict[str, Run]]:
+        public: dict[str, PublicResult] = {}
+        generated: dict[str, Run] = {}
+        for name in tests:
+            if cancel.is_set():
+                break
+            outcome, _ = judge.test_outcome(program, name)
+            if name.startswith(GENERATED_PREFIX):
+                generated[name.removeprefix(GENERATED_PREFIX)] = _run(outcome)
+            else:
+                public[name] = _public(outcome)
+            if progress:
+                progress(1)
+        return public, generated
+
+    with ThreadPoolExecutor(judge.jobs) as executor:
+        try:
+            ids = list(paths)
+            programs = dict(zip(ids, executor.map(judge.compile, [paths[i] for i in ids]), strict=True))
+            futures: dict[str, Future[tuple[dict[str, PublicResult], dict[str, Run]]]] = {
+                cid: executor.submit(run_all, prog) for cid, prog in programs.items() if prog.ok
+            }
+            out: RunResults = {}
+            for cid, program in programs.items():
+                public, generated = futures[cid].result() if cid in futures else ({}, {})
+                out[cid] = (program, public, generated)
+            return out
+        except BaseException:
+            # Ctrl-C or a failure: let the running tests finish, drop the queued ones (as the judge does).
+            cancel.set()
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def runs_planned(problem: Problem, pool: CandidatePool, inputs: GeneratedInputs) -> int:
+    """How many runs `build_matrix` makes at most (for a progress bar): programs × (samples + inputs)."""
+    derived = matrix_problem(problem, inputs)
+    return sum(c.ok for c in pool.candidates) * sum(len(st.tests) for st in derived.subtasks)

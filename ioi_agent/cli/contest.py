@@ -106,7 +106,7 @@ def _is_package(d: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ioi_agent.contest.sources import CandidateSource, demo_problems
+    from ioi_agent.contest.sources import CandidateSource, demo_pool, demo_problems
     from ioi_agent.generation.pool import SamplingSettings
     from ioi_agent.generation.runner import GenerateOptions
 
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.submissions is not None and args.submissions < 1:
         raise IoiAgentError("--submissions must be at least 1")
-    source = CandidateSource(pool=args.pool)
+    source = CandidateSource(pool=demo_pool() if embedded else args.pool)
     if args.model:
         source = CandidateSource(
             backend=make_backend(args),

@@ -14,6 +14,7 @@ from ioi_agent.cli.select import POLICY_NAMES, load_scorer, make_rules, rules_op
 from ioi_agent.errors import IoiAgentError
 
 err = Console(stderr=True)
+CURVE_BUDGETS = (1, 2, 5, 10, 20, 50)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,6 +44,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=f"policies to run (default all: {', '.join(POLICY_NAMES)})",
     )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="also write report.json, report.md and report.html, with the total score of every policy "
+        "against the number of submissions (budgets 1, 2, 5, 10, 20, 50 up to --budget)",
+    )
     rules_options(p)
     selection_options(p)
     p.set_defaults(handler=run_evaluate)
@@ -82,6 +90,18 @@ def run_evaluate(args: argparse.Namespace) -> int:
                 )
             )
         document = report(prepared, rules, policies, seed=args.seed, scorer=scorer)
+        if args.out:
+            from ioi_agent.selection.evaluation import evaluate_budgets
+            from ioi_agent.selection.report import evaluation_report
+
+            budgets = sorted(
+                {k for k in CURVE_BUDGETS if k < rules.max_submissions} | {rules.max_submissions}
+            )
+            curves = evaluate_budgets(
+                prepared, budgets, policies, rules=rules.name, seed=args.seed, scorer=scorer
+            )
+            paths = evaluation_report(document, curves, args.out)
+            err.print("reports: " + ", ".join(str(p) for p in paths.values()))
     finally:
         for p in prepared:
             p.close()

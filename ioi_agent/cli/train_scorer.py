@@ -47,6 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     p.add_argument("--epochs", type=int, default=200, help="full-batch epochs (default 200)")
     p.add_argument("--hidden", type=int, default=16, help="hidden units; 0 = logistic model (default 16)")
+    p.add_argument(
+        "--exclude-features",
+        default="",
+        metavar="NAME,NAME",
+        help="features the scorer must not use (e.g. ones that give a labelled pool's labels away)",
+    )
     selection_options(p)
     p.set_defaults(handler=run_train)
 
@@ -94,6 +100,21 @@ def problems_of(pools: list[str], problem_paths: list[Path]) -> dict[Path, list[
     return dict(out)
 
 
+def feature_names(args: argparse.Namespace) -> list[str] | None:
+    """FEATURE_NAMES without --exclude-features (None: the scorer's default choice)."""
+    from ioi_agent.selection.features import FEATURE_NAMES
+
+    excluded = [n.strip() for n in args.exclude_features.split(",") if n.strip()]
+    if not excluded:
+        return None
+    unknown = [n for n in excluded if n not in FEATURE_NAMES]
+    if unknown:
+        raise IoiAgentError(
+            f"--exclude-features: unknown feature {', '.join(unknown)} (fix: names among {', '.join(FEATURE_NAMES)})"
+        )
+    return [n for n in FEATURE_NAMES if n not in excluded]
+
+
 def run_train(args: argparse.Namespace) -> int:
     from ioi_agent.selection.evaluation import labelled_examples, prepare_problem
     from ioi_agent.selection.scorer import train
@@ -116,7 +137,9 @@ def run_train(args: argparse.Namespace) -> int:
             f"[dim]{package.name}: {len(prepared.context.pool.candidates)} candidates, {len(found)} examples[/dim]"
         )
         examples.extend(found)
-    scorer, metrics = train(examples, seed=args.seed, epochs=args.epochs, hidden=args.hidden)
+    scorer, metrics = train(
+        examples, seed=args.seed, epochs=args.epochs, hidden=args.hidden, feature_names=feature_names(args)
+    )
     scorer.save(args.out)
     console = Console()
     for key, value in metrics.model_dump().items():

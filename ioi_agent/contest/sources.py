@@ -18,10 +18,19 @@ from ioi_agent.packages.model import Problem
 from ioi_agent.selection.candidates import load_pool
 from ioi_agent.selection.model import CandidatePool
 
+DEMO = Path(ioi_agent.__file__).resolve().parents[1] / "problems" / "demo"
+
+
+def demo_pool() -> Path | None:
+    """The embedded default's pool: the demo problems' labelled submissions plus model-style generators and
+    validators (scripts/make_demo_pool.py); None when absent (then each task's submissions/ are replayed)."""
+    path = DEMO / "pool.jsonl"
+    return path if path.is_file() else None
+
 
 def demo_problems() -> list[Path]:
     """The demo problems of a source checkout (the embedded default contest)."""
-    root = Path(ioi_agent.__file__).resolve().parents[1] / "problems" / "demo"
+    root = DEMO
     found = sorted(d for d in root.glob("*") if (d / "problem.yaml").is_file())
     if not found:
         raise IoiAgentError(
@@ -46,7 +55,7 @@ class CandidateSource:
             return f"model {self.backend.model} ({self.backend.name})"
         if self.pool is not None:
             return f"pool {self.pool}"
-        return "embedded default: the demo problems' labelled submissions, replayed"
+        return "each task's labelled submissions, replayed"
 
     def candidates(self, problem: Problem, state: Path) -> CandidatePool:
         """The task's pool; sampling writes into `state/pool.jsonl` so a restarted contest resumes."""

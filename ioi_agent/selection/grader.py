@@ -44,7 +44,7 @@ from ioi_agent.errors import IoiAgentError
 from ioi_agent.judge.results import SubmissionResult
 from ioi_agent.judge.runner import Judge
 from ioi_agent.judge.store import ResultStore
-from ioi_agent.judge.verdict import Verdict
+from ioi_agent.judge.verdict import Verdict, worst
 from ioi_agent.packages.model import Problem, Subtask, TaskType
 from ioi_agent.sandbox import cache_root
 from ioi_agent.scoring import ioi
@@ -128,6 +128,7 @@ class _Judged(BaseModel):
     accepted: bool
     pretests_passed: bool
     pretest_verdict: Verdict
+    verdict: Verdict | None = None  # over all hidden tests (IOI feedback shows it); None in older logs
 
 
 class OfficialGrader:
@@ -226,6 +227,7 @@ class OfficialGrader:
                 at_s=at_s,
                 compiled=judged.compiled,
                 subtask_scores=judged.subtask_scores,
+                verdict=judged.verdict,
             )
         return Feedback(
             index=index,
@@ -340,6 +342,7 @@ class OfficialGrader:
                 accepted=False,
                 pretests_passed=False,
                 pretest_verdict=Verdict.CE,
+                verdict=Verdict.CE,
             )
         names = {s.name for s in self.problem.subtasks}
         scores = {s.name: s.score for s in result.subtasks if s.name in names}
@@ -360,6 +363,7 @@ class OfficialGrader:
             accepted=failed is None and len(passed) == len(self._system),
             pretests_passed=pretests_ok,
             pretest_verdict=verdict,
+            verdict=worst(s.verdict for s in result.subtasks if s.name in names),
         )
 
     # --- the log --------------------------------------------------------------------------------

@@ -146,3 +146,38 @@ def test_train_scorer_writes_a_checkpoint(
     assert scorer.feature_names
     code, _, err = ioi_agent(capsys, "train-scorer", tmp_path / "written", "--out", out_file)
     assert code == 2 and "not inside a package" in err
+
+
+def test_evaluate_writes_a_report_with_a_curve_per_policy(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ioi_agent.reports import read_report
+
+    code, out, _ = ioi_agent(
+        capsys,
+        "evaluate",
+        tiny,
+        "--pool",
+        tiny / "submissions",
+        "--budget",
+        "5",
+        "--policies",
+        "random,o1-ioi",
+        "--jobs",
+        "2",
+        "--inputs-per-subtask",
+        "8",
+        "--json",
+        "--out",
+        tmp_path,
+    )
+    assert code == 0
+    doc = read_report(tmp_path / "report.json")
+    assert doc.data == json.loads(out)  # the report carries exactly the --json document
+    plot = doc.report.sections[0].figures[0]
+    assert plot.kind == "score_vs_submissions"
+    assert [x for x, _ in plot.curves["o1-ioi"]] == [1, 2, 5]
+    # The last point of each curve is the run at --budget itself.
+    assert plot.curves["o1-ioi"][-1][1] == doc.data["total"]["policies"]["o1-ioi"]
+    assert plot.curves["oracle"][-1][1] == doc.data["total"]["oracle"]
+    assert "| total |" in (tmp_path / "report.md").read_text()

@@ -125,7 +125,8 @@ def test_ioi_feedback_is_the_score_of_every_subtask(grader: OfficialGrader) -> N
     g = grader.fresh(Rules.ioi())
     f = g.submit(candidate("tiny", "small.py"), 0)
     assert f.compiled and f.subtask_scores == {"group1": 40, "group2": 0}
-    assert f.verdict is None and f.pretests_passed is None
+    # Full feedback: the verdict over all tests too (small.py fails group2 with a wrong answer).
+    assert f.verdict == Verdict.WA and f.pretests_passed is None
 
 
 def test_codeforces_feedback_is_the_pretest_verdict_only(grader: OfficialGrader) -> None:

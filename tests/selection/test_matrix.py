@@ -105,3 +105,22 @@ def test_matrix_in_each_sandbox(problem, tmp_path: Path, sandbox_name: str) -> N
     verdicts = {cid: [r.verdict for r in e.public.values()] for cid, e in matrix.executions.items()}
     assert verdicts == {"correct": [Verdict.AC, Verdict.AC], "wrong": [Verdict.AC, Verdict.WA]}
     assert all(not e.generated for e in matrix.executions.values())
+
+
+def test_a_program_that_keeps_timing_out_is_not_run_on_every_input(
+    problem, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ioi_agent.selection import matrix as matrix_module
+
+    monkeypatch.setattr(matrix_module, "MAX_TIMEOUTS", 1)
+    pool = make_pool([program("tle", TLE)], generators=[program("g", GEN_CYCLE)])
+    inputs = generate_inputs(problem, pool, sandbox="bwrap", jobs=2, per_subtask=4, work=tmp_path)
+    store = ResultStore(tmp_path / "results.sqlite")
+    ticks: list[int] = []
+    matrix = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=1, store=store, progress=ticks.append)
+    runs = matrix.executions["tle"].generated
+    assert runs[input_id(101)].status == RunStatus.TLE  # the first timeout was run
+    assert runs[input_id(151)].status == RunStatus.TLE  # the next one is predicted, not run
+    assert runs[input_id(151)].time_s == matrix.time_limit_s
+    assert store.count() == 2 + 3  # two samples and three inputs ran; the fourth did not
+    assert sum(ticks) == runs_planned(problem, pool, inputs)  # the progress bar still ends full

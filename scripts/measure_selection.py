@@ -48,7 +48,11 @@ def prepare_all(jobs: int, inputs_per_subtask: int) -> list[PreparedProblem]:
     for package in find_packages([DEMO]):
         prepared.append(
             prepare_problem(
-                package, [package / "submissions"], jobs=jobs, inputs_per_subtask=inputs_per_subtask
+                # The demo pool: the shipped submissions plus model-style generators and validators.
+                package,
+                [DEMO / "pool.jsonl"],
+                jobs=jobs,
+                inputs_per_subtask=inputs_per_subtask,
             )
         )
     for package in find_packages([KATTIS]):
@@ -163,9 +167,10 @@ def main() -> None:
     text = [
         "# Selection measurement (issue 4, item 9)",
         "",
-        f"{len(prepared)} problems (problems/demo/* with their shipped submissions; the 16 packages in "
+        f"{len(prepared)} problems (problems/demo/* with problems/demo/pool.jsonl: their shipped submissions plus "
+        "model-style generators and validators for the three batch tasks; the 16 packages in "
         f"../shared/data/kattis with the solutions in tests/data/shared_solutions/), {pools} candidates in all; "
-        "IOI rules (full feedback, max-subtask scoring); pools have no model-written generators, so the "
+        "IOI rules (full feedback, max-subtask scoring); the real packages' pools have no generators, so their "
         "selection context rests on the public examples only. Cells: final score (submissions used); random E = "
         "exact expected score of random selection; gain = (o1-ioi − random E) / (oracle − random E), "
         "– when the oracle equals random.",

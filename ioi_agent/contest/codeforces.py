@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ioi_agent.contest.ioi import ContestSettings, check_settings, task_state
+from ioi_agent.contest.ioi import ContestSettings, check_settings, open_task, task_state
 from ioi_agent.contest.sources import CandidateSource
 from ioi_agent.rating.estimate import ContestResults, ModelResults
 from ioi_agent.scoring.codeforces import (
@@ -26,11 +26,9 @@ from ioi_agent.scoring.codeforces import (
     ProblemAttempts,
     contest_result,
 )
-from ioi_agent.selection.context import build_context
 from ioi_agent.selection.expected import oracle_codeforces, random_expected_codeforces
 from ioi_agent.selection.grader import GraderProcess
 from ioi_agent.selection.model import Rules
-from ioi_agent.selection.policies import make_policy
 
 Log = Callable[[str], None]
 
@@ -104,19 +102,8 @@ def run_problem(
     with GraderProcess(
         problem_dir, rules, sandbox=sandbox, jobs=jobs, log=state / "submissions.jsonl"
     ) as grader:
+        pool, context, policy, history = open_task(grader, source, settings, rules, state, sandbox, jobs, log)
         public = grader.public_problem()
-        pool = source.candidates(public, state)
-        context = build_context(
-            public,
-            pool,
-            sandbox=sandbox,
-            jobs=jobs,
-            inputs_per_subtask=settings.inputs_per_subtask,
-            work=state / "work",
-            contains=grader.containment(),
-        )
-        policy = make_policy(settings.policy, context, rules, seed=settings.seed)
-        history = list(grader.records())
         minute = history[-1].at_s / 60 if history else start_minute
         while len(history) < rules.max_submissions and not (history and history[-1].pretests_passed):
             if minute + settings.minutes_per_submission > settings.duration:

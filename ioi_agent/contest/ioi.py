@@ -20,8 +20,8 @@ from ioi_agent.errors import IoiAgentError
 from ioi_agent.selection.context import build_context
 from ioi_agent.selection.expected import oracle_ioi, random_expected_ioi
 from ioi_agent.selection.grader import GraderProcess
-from ioi_agent.selection.model import Feedback, Rules
-from ioi_agent.selection.policies import make_policy
+from ioi_agent.selection.model import CandidatePool, Feedback, Rules, SelectionContext
+from ioi_agent.selection.policies import SubmissionPolicy, make_policy
 from ioi_agent.selection.session import run_submissions
 
 Log = Callable[[str], None]
@@ -107,6 +107,37 @@ def check_settings(state: Path, settings: ContestSettings) -> None:
         path.write_text(settings.model_dump_json(indent=1))
 
 
+def open_task(
+    grader: GraderProcess,
+    source: CandidateSource,
+    settings: ContestSettings,
+    rules: Rules,
+    state: Path,
+    sandbox: str,
+    jobs: int | None,
+    log: Log,
+) -> tuple[CandidatePool, SelectionContext, SubmissionPolicy, list[Feedback]]:
+    """A task's contestant side: the public view from the grader, the candidates, the selection context, the
+    policy, and the submissions already recorded (a restarted contest continues after them)."""
+    public = grader.public_problem()
+    pool = source.candidates(public, state)
+    log(f"{public.name}: {len(pool.candidates)} candidates; building tests and running them")
+    context = build_context(
+        public,
+        pool,
+        sandbox=sandbox,
+        jobs=jobs,
+        inputs_per_subtask=settings.inputs_per_subtask,
+        work=state / "work",
+        contains=grader.containment(),
+    )
+    policy = make_policy(settings.policy, context, rules, seed=settings.seed)
+    history = grader.records()
+    if history:
+        log(f"{public.name}: continuing after {len(history)} recorded submissions")
+    return pool, context, policy, history
+
+
 def run_task(
     problem_dir: Path,
     source: CandidateSource,
@@ -127,22 +158,8 @@ def run_task(
     with GraderProcess(
         problem_dir, rules, sandbox=sandbox, jobs=jobs, log=state / "submissions.jsonl"
     ) as grader:
+        pool, context, policy, history = open_task(grader, source, settings, rules, state, sandbox, jobs, log)
         public = grader.public_problem()
-        pool = source.candidates(public, state)
-        log(f"{public.name}: {len(pool.candidates)} candidates; building tests and running them")
-        context = build_context(
-            public,
-            pool,
-            sandbox=sandbox,
-            jobs=jobs,
-            inputs_per_subtask=settings.inputs_per_subtask,
-            work=state / "work",
-            contains=grader.containment(),
-        )
-        policy = make_policy(settings.policy, context, rules, seed=settings.seed)
-        history = grader.records()
-        if history:
-            log(f"{public.name}: continuing after {len(history)} recorded submissions")
         feedback = run_submissions(policy, grader, rules, history=history)
         score = grader.final_score()
         hidden = grader.hidden_scores(pool.candidates)

@@ -368,6 +368,7 @@ def test_cli_errors_are_one_line(standings: Path, tmp_path: Path) -> None:
         assert run.stderr.count("\n") == 1 and all(n in run.stderr for n in needles), run.stderr
 
 
+@needs_data
 def test_cli_writes_a_report_that_renders(standings: Path, tmp_path: Path) -> None:
     from ioi_agent.reports import read_report
     from ioi_agent.reports.browser import check_html, find_chromium

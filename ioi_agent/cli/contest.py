@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from ioi_agent.cli.generate import add_backend_arguments, make_backend
 from ioi_agent.errors import IoiAgentError
@@ -173,7 +176,6 @@ def _run_ioi(args: argparse.Namespace, problems: list[Path], source: Any, embedd
     )
     state = _state_folder(args, problems, settings.model_dump_json())
     cutoffs = MedalCutoffs.parse(args.cutoffs) if args.cutoffs else MedalCutoffs()
-    log = (lambda msg: print(msg, file=sys.stderr)) if args.json else print
     result = run_ioi_contest(
         problems,
         source,
@@ -183,15 +185,9 @@ def _run_ioi(args: argparse.Namespace, problems: list[Path], source: Any, embedd
         sandbox=args.sandbox,
         jobs=args.jobs,
         embedded_default=embedded,
-        log=log,
+        log=_log(args),
     )
-    paths = ioi_report(result, args.out or state)
-    if args.json:
-        print(result.model_dump_json(indent=1))
-    else:
-        print_ioi_summary(result)
-        print("reports: " + ", ".join(str(p) for p in paths.values()))
-    return 0
+    return _emit(args, result, ioi_report(result, args.out or state), print_ioi_summary)
 
 
 def _run_codeforces(args: argparse.Namespace, problems: list[Path], source: Any, embedded: bool) -> int:
@@ -213,7 +209,6 @@ def _run_codeforces(args: argparse.Namespace, problems: list[Path], source: Any,
         contest_id=args.contest_id,
     )
     state = _state_folder(args, problems, settings.model_dump_json())
-    log = (lambda msg: print(msg, file=sys.stderr)) if args.json else print
     result = run_codeforces_contest(
         problems,
         source,
@@ -222,13 +217,23 @@ def _run_codeforces(args: argparse.Namespace, problems: list[Path], source: Any,
         sandbox=args.sandbox,
         jobs=args.jobs,
         embedded_default=embedded,
-        log=log,
+        log=_log(args),
     )
-    paths = codeforces_report(result, args.out or state)
+    return _emit(args, result, codeforces_report(result, args.out or state), print_codeforces_summary)
+
+
+def _log(args: argparse.Namespace) -> Callable[[str], None]:
+    """Progress lines go to stderr when stdout carries the JSON document."""
+    return (lambda msg: print(msg, file=sys.stderr)) if args.json else print
+
+
+def _emit(
+    args: argparse.Namespace, result: BaseModel, paths: dict[str, Path], summary: Callable[[Any], None]
+) -> int:
     if args.json:
         print(result.model_dump_json(indent=1))
     else:
-        print_codeforces_summary(result)
+        summary(result)
         print("reports: " + ", ".join(str(p) for p in paths.values()))
     return 0
 

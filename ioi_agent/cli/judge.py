@@ -18,7 +18,8 @@ from ioi_agent.packages import load_problem
 err = Console(stderr=True)
 
 
-def _common(p: argparse.ArgumentParser) -> None:
+def judge_options(p: argparse.ArgumentParser) -> None:
+    """--sandbox, --time-limit and --jobs: every command that judges programs takes them."""
     p.add_argument(
         "--sandbox",
         choices=["auto", "docker", "bwrap"],
@@ -53,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "sources", type=Path, nargs="+", metavar="SOURCE", help=".cpp (C++17) or .py (Python 3) files"
     )
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
-    _common(p)
+    judge_options(p)
     p.set_defaults(handler=run_judge)
 
     v = sub.add_parser(
@@ -65,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     v.add_argument("problems", type=Path, nargs="+", metavar="PROBLEM")
     v.add_argument("--json", action="store_true", help="print one JSON document on stdout")
-    _common(v)
+    judge_options(v)
     v.set_defaults(handler=run_verify)
 
 

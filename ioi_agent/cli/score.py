@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table as RichTable
 
 from ioi_agent.batch.scoring import BatchScoreResult, ProblemScore, score_batch
+from ioi_agent.cli.judge import judge_options
 from ioi_agent.errors import IoiAgentError
 from ioi_agent.reports import Report, Section, Table, write_report
 from ioi_agent.reports.figures import score_vs_submissions, subtask_heatmap, verdict_distribution
@@ -40,21 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a pool .jsonl file (from `ioi-agent generate`), or the word submissions for each "
         "package's own submissions/ programs",
     )
-    p.add_argument(
-        "--sandbox",
-        choices=["auto", "docker", "bwrap"],
-        default="auto",
-        help="where programs run: auto prefers Docker and falls back to bubblewrap",
-    )
-    p.add_argument(
-        "--time-limit",
-        type=float,
-        metavar="S",
-        help="CPU seconds per test for packages that give no limit and have no accepted submissions",
-    )
-    p.add_argument(
-        "--jobs", type=int, metavar="N", help="parallel workers, one box each (default: one per core)"
-    )
+    judge_options(p)
     p.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     p.add_argument(
         "--out", type=Path, metavar="DIR", help="also write report.json, report.md and report.html there"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from ioi_agent.cli.judge import judge_options
 from ioi_agent.selection.model import Feedback, Rules, RulesName
 
 err = Console(stderr=True)
@@ -23,27 +24,13 @@ POLICY_NAMES = ["random", "public-filter", "alphacode", "codet", "learned", "o1-
 
 def selection_options(p: argparse.ArgumentParser) -> None:
     """Options shared by select, evaluate and train-scorer."""
-    p.add_argument(
-        "--sandbox",
-        choices=["auto", "docker", "bwrap"],
-        default="auto",
-        help="where programs run (default auto: Docker, else bubblewrap)",
-    )
-    p.add_argument(
-        "--jobs", type=int, metavar="N", help="parallel workers, one box each (default: one per core)"
-    )
+    judge_options(p)
     p.add_argument(
         "--inputs-per-subtask",
         type=int,
         default=256,
         metavar="N",
         help="generated inputs per subtask from the pool's generators (default 256)",
-    )
-    p.add_argument(
-        "--time-limit",
-        type=float,
-        metavar="S",
-        help="CPU seconds per test for packages that give no limit and have no accepted submissions",
     )
 
 

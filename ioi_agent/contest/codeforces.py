@@ -102,8 +102,10 @@ def run_problem(
     with GraderProcess(
         problem_dir, rules, sandbox=sandbox, jobs=jobs, log=state / "submissions.jsonl"
     ) as grader:
-        pool, context, policy, history = open_task(grader, source, settings, rules, state, sandbox, jobs, log)
-        public = grader.public_problem()
+        public, pool, context, policy, history = open_task(
+            grader, source, settings, rules, state, sandbox, jobs, log
+        )
+        by_id = pool.by_id()
         minute = history[-1].at_s / 60 if history else start_minute
         while len(history) < rules.max_submissions and not (history and history[-1].pretests_passed):
             if minute + settings.minutes_per_submission > settings.duration:
@@ -112,10 +114,9 @@ def run_problem(
             if choice is None:
                 break
             minute += settings.minutes_per_submission
-            history.append(grader.submit(pool.by_id()[choice], at_s=minute * 60))
+            history.append(grader.submit(by_id[choice], at_s=minute * 60))
         # After the round: system tests decide (this is the harness, not the contestant, asking).
         hidden = grader.hidden_scores(pool.candidates)
-    by_id = pool.by_id()
     subs = [
         CfSubmission(
             index=fb.index,

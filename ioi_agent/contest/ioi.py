@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from ioi_agent.contest.medals import MedalCutoffs
 from ioi_agent.contest.sources import CandidateSource
 from ioi_agent.errors import IoiAgentError
+from ioi_agent.packages.model import Problem
 from ioi_agent.selection.context import build_context
 from ioi_agent.selection.expected import oracle_ioi, random_expected_ioi
 from ioi_agent.selection.grader import GraderProcess
@@ -82,7 +83,11 @@ class IoiContestResult(BaseModel):
     medal_oracle: str | None
 
 
-def _curve(feedback: Sequence[Feedback], subtasks: Sequence[str]) -> list[float]:
+def _running_best(
+    feedback: Sequence[Feedback], subtasks: Sequence[str]
+) -> tuple[list[float], dict[str, float]]:
+    """The task score after each submission (IOI: per subtask the best so far), and the final best per
+    subtask."""
     best = dict.fromkeys(subtasks, 0.0)
     out = []
     for fb in feedback:
@@ -90,7 +95,7 @@ def _curve(feedback: Sequence[Feedback], subtasks: Sequence[str]) -> list[float]
             if name in best:
                 best[name] = max(best[name], score)
         out.append(sum(best.values()))
-    return out
+    return out, best
 
 
 def check_settings(state: Path, settings: ContestSettings) -> None:
@@ -116,7 +121,7 @@ def open_task(
     sandbox: str,
     jobs: int | None,
     log: Log,
-) -> tuple[CandidatePool, SelectionContext, SubmissionPolicy, list[Feedback]]:
+) -> tuple[Problem, CandidatePool, SelectionContext, SubmissionPolicy, list[Feedback]]:
     """A task's contestant side: the public view from the grader, the candidates, the selection context, the
     policy, and the submissions already recorded (a restarted contest continues after them)."""
     public = grader.public_problem()
@@ -135,7 +140,7 @@ def open_task(
     history = grader.records()
     if history:
         log(f"{public.name}: continuing after {len(history)} recorded submissions")
-    return pool, context, policy, history
+    return public, pool, context, policy, history
 
 
 def run_task(
@@ -158,15 +163,16 @@ def run_task(
     with GraderProcess(
         problem_dir, rules, sandbox=sandbox, jobs=jobs, log=state / "submissions.jsonl"
     ) as grader:
-        pool, context, policy, history = open_task(grader, source, settings, rules, state, sandbox, jobs, log)
-        public = grader.public_problem()
+        public, pool, context, policy, history = open_task(
+            grader, source, settings, rules, state, sandbox, jobs, log
+        )
         feedback = run_submissions(policy, grader, rules, history=history)
         score = grader.final_score()
         hidden = grader.hidden_scores(pool.candidates)
     subtasks = context.subtasks
     vectors = [hidden[c.id].subtask_scores for c in pool.candidates]
     by_id = pool.by_id()
-    curve = _curve(feedback, subtasks)
+    curve, subtask_best = _running_best(feedback, subtasks)
     budget = rules.max_submissions
     result = TaskResult(
         task=public.name,
@@ -180,10 +186,7 @@ def run_task(
         oracle=oracle_ioi(vectors, subtasks, budget),
         random_curve=[random_expected_ioi(vectors, subtasks, k) for k in range(1, budget + 1)],
         oracle_curve=[oracle_ioi(vectors, subtasks, k) for k in range(1, min(budget, 10) + 1)],
-        subtask_best={
-            name: max([(fb.subtask_scores or {}).get(name, 0.0) for fb in feedback] or [0.0])
-            for name in subtasks
-        },
+        subtask_best=subtask_best,
         submissions=[
             SubmissionRow(
                 index=fb.index,

@@ -61,7 +61,7 @@ from ioi_agent.rating.codeforces import (
     _own_deltas,
     used_places,
 )
-from ioi_agent.rating.io import RATING_BOUND, read_api_result
+from ioi_agent.rating.io import _fail, _first_error, _new_if_zero, _Party, read_api_result
 from ioi_agent.scoring.codeforces import ContestOutcome, ProblemOutcome, ScoringMode
 
 Method = Literal["codeelo", "performance", "sequential"]
@@ -117,16 +117,6 @@ class ModelResults(BaseModel):
         return self
 
 
-def _fail(path: Path, problem: str, fix: str) -> IoiAgentError:
-    return IoiAgentError(f"{path}: {problem} (fix: {fix})")
-
-
-def _first_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "document"
-    return f"{where}: {err['msg']}"
-
-
 def load_results(path: Path) -> ModelResults:
     try:
         text = path.read_text(encoding="utf-8")
@@ -143,7 +133,7 @@ def load_results(path: Path) -> ModelResults:
     except ValidationError as exc:
         raise _fail(
             path,
-            f"not a RESULTS document ({_first_error(exc)})",
+            f"not a RESULTS document ({_first_error(exc, whole='document')})",
             'use {"model": ..., "contests": [{"contest_id", "points", "penalty", "problems"}]}',
         ) from None
 
@@ -165,17 +155,6 @@ class ContestField:
     @property
     def size(self) -> int:
         return len(self.ratings)
-
-
-class _Member(BaseModel):
-    handle: str
-
-
-class _Party(BaseModel):
-    members: list[_Member] = Field(min_length=1)
-    participantType: str = "CONTESTANT"
-    ghost: bool = False
-    contestId: int | None = None
 
 
 class _Row(BaseModel):
@@ -249,11 +228,7 @@ def _old_ratings(path: Path, rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def _checked_rating(path: Path, handle: str, rating: int) -> int:
-    if abs(rating) > RATING_BOUND:
-        raise _fail(
-            path, f"rating {rating} of {handle!r} is out of range", f"use a rating within +-{RATING_BOUND}"
-        )
-    return NEW_ACCOUNT_RATING if rating == 0 else rating
+    return _new_if_zero(rating, path, handle) or NEW_ACCOUNT_RATING
 
 
 def _contest_field(cid: int, found: _Found) -> ContestField:

@@ -69,7 +69,7 @@ class _Member(BaseModel):
 
 
 class _Party(BaseModel):
-    members: list[_Member]
+    members: list[_Member] = Field(min_length=1)
     participantType: str = "CONTESTANT"
     ghost: bool = False
 
@@ -122,9 +122,10 @@ def _new_if_zero(rating: int | None, path: Path, handle: str) -> int | None:
     return None if rating in (None, 0) else rating
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: ValidationError, whole: str = "row") -> str:
+    """The first validation error as `field.path: message` (`whole` names what an error without a path is in)."""
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "row"
+    where = ".".join(str(p) for p in err["loc"]) or whole
     return f"{where}: {err['msg']}"
 
 

@@ -17,7 +17,7 @@
  *   fork, so a program cannot kill the server halfway through a request. A child that fails before exec
  *   writes its failure stage and exits 127; the server writes STAGE 1 for a fork that failed.
  * (Forking this small process costs about what a vfork would: measured, no gain from one.)
- * stdin is opened before stdout, the order interactive peers use on FIFOs too. */
+ * stdin is opened first, without blocking (see wait_for_writer), then stdout. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +26,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -208,6 +210,33 @@ static void limit(int what, rlim_t soft, rlim_t hard) {
     }
 }
 
+/* A FIFO as stdin (CMS Communication, std_io): it was opened without blocking, so the program's side never
+ * waits on the open whatever order the peer opens its two ends in (a blocking open of stdin, then stdout,
+ * deadlocks against a peer that opens its read end first). Before exec, wait until a writer has opened
+ * it, or a reader could see end-of-file before the peer got there. tee() looks at the FIFO without
+ * taking anything from it: data, or EAGAIN (a writer holds it open), both mean a writer came; 0 means
+ * none yet, or one came and left, which poll() tells apart (POLLHUP). The executor's wall clock bounds
+ * the wait. */
+static void wait_for_writer(int fd) {
+    struct stat st;
+    int probe[2];
+    if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && pipe2(probe, O_CLOEXEC | O_NONBLOCK) == 0) {
+        for (;;) {
+            ssize_t n = tee(fd, probe[1], 1, SPLICE_F_NONBLOCK);
+            if (n > 0 || (n < 0 && errno != EINTR)) break; /* data, a writer (EAGAIN), or no tee */
+            if (n == 0) {
+                struct pollfd p = {fd, POLLIN, 0};
+                if (poll(&p, 1, 0) > 0 && (p.revents & POLLHUP)) break;
+                usleep(200);
+            }
+        }
+        close(probe[0]);
+        close(probe[1]);
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+}
+
 /* In the child: never returns. */
 static void child(int index, struct proc *pr, int gate_r, int gate_w) {
     current = index;
@@ -224,9 +253,10 @@ static void child(int index, struct proc *pr, int gate_r, int gate_w) {
         record(index, (int32_t)getpid(), CHDIR, errno);
         _exit(127);
     }
-    redirect(pr->in, O_RDONLY, 0);
+    redirect(pr->in, O_RDONLY | O_NONBLOCK, 0);
     redirect(pr->out, O_WRONLY | O_CREAT | O_TRUNC, 1);
     redirect(pr->err, O_WRONLY | O_CREAT | O_TRUNC, 2);
+    wait_for_writer(0); /* and clears O_NONBLOCK on stdin */
     int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
     if (adj >= 0) { /* if the box's memory cap is hit, the program dies, not the executor */
         (void)!write(adj, "1000", 4);

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ioi_agent.judge.labels import label_expectation, label_satisfied
+from ioi_agent.judge.labels import label_expectation, label_satisfied, promise_label
 from ioi_agent.judge.results import JudgeReport
 from ioi_agent.judge.runner import Judge
 from ioi_agent.packages import load_problem
@@ -101,7 +101,9 @@ def run_judge(args: argparse.Namespace) -> int:
     return 0
 
 
-def report_table(report: JudgeReport, labels: dict[str, str] | None = None) -> Table:
+def report_table(
+    report: JudgeReport, labels: dict[str, str] | None = None, problem_format: str = "kattis"
+) -> Table:
     table = Table(title=f"{report.problem}: task score {report.task_score:g} / {report.max_score:g}")
     table.add_column("source")
     if labels is not None:
@@ -124,7 +126,7 @@ def report_table(report: JudgeReport, labels: dict[str, str] | None = None) -> T
             f"{sub.max_memory_mb:.1f}",
         ]
         if labels is not None:
-            ok = label_satisfied(labels.get(sub.source, ""), sub, report.max_score)
+            ok = label_satisfied(labels.get(sub.source, ""), sub, report.max_score, problem_format)
             row.append({True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[ok])
         table.add_row(*row)
     return table
@@ -136,7 +138,7 @@ def run_verify(args: argparse.Namespace) -> int:
     console = Console()
     for path in args.problems:
         problem = load_problem(path)
-        subs = [s for s in problem.submissions if label_expectation(s.label)]
+        subs = [s for s in problem.submissions if label_expectation(promise_label(s), problem.format)]
         if not subs:
             err.print(f"[yellow]{problem.name}: no labelled submissions[/yellow]")
             continue
@@ -145,9 +147,11 @@ def run_verify(args: argparse.Namespace) -> int:
                 f"[dim]{problem.name}: {judge.sandbox_message}; time limit {judge.time_limit:g} s[/dim]"
             )
             report = judge_with_progress(judge, [s.path for s in subs], f"verifying {problem.name}")
-        labels = {str(s.path): s.label for s in subs}
+        labels = {str(s.path): promise_label(s) for s in subs}
         bad = [
-            r for r in report.submissions if label_satisfied(labels[r.source], r, report.max_score) is False
+            r
+            for r in report.submissions
+            if label_satisfied(labels[r.source], r, report.max_score, problem.format) is False
         ]
         failures += len(bad)
         if args.json:
@@ -155,7 +159,7 @@ def run_verify(args: argparse.Namespace) -> int:
                 {"problem": problem.name, "ok": not bad, "report": report.model_dump(), "labels": labels}
             )
         else:
-            console.print(report_table(report, labels))
+            console.print(report_table(report, labels, problem.format))
     if args.json:
         import json
 

@@ -168,7 +168,8 @@ def test_communication_defaults_and_grader_renamed_to_stub(tmp_path: Path) -> No
     edit_json(root / "problem.json", drop=("task_type_params",))
     (root / "graders" / "stub.cpp").rename(root / "graders" / "grader.cpp")
     p = load_cms(root)
-    assert p.num_processes == 1 and p.user_io == "fifo_io"
+    # CMS's default user_io is std_io, stub or not (the IOI 2024 stubs read stdin).
+    assert p.num_processes == 1 and p.user_io == "std_io"
     assert [f.name for f in p.grader_files["cpp"]] == ["grader.cpp", "relay.h"]
 
 
@@ -200,11 +201,9 @@ def test_samples_by_name_and_sum_fallback(tmp_path: Path) -> None:
     edit_json(root / "problem.json", drop=("score_type",))
     p = load_cms(root)
     assert p.samples == ["sample-01"] and p.tests["sample-01"].is_sample
-    # No subtasks: TPS's fallback, every test an equal share of 100 (CMS Sum).
-    assert [(s.name, s.tests) for s in p.subtasks] == [
-        ("02", ["02"]),
-        ("03", ["03"]),
-        ("sample-01", ["sample-01"]),
+    # No subtasks: TPS's fallback, every test an equal share of 100 (CMS Sum: one subtask over all tests).
+    assert [(s.name, s.tests, s.score_type, s.stop_on_failure) for s in p.subtasks] == [
+        ("all", ["02", "03", "sample-01"], "Sum", False),
     ]
     assert p.max_score == pytest.approx(100)
 
@@ -217,11 +216,7 @@ def test_score_type_parameters_without_subtask_folder(tmp_path: Path) -> None:
     edit_json(root / "problem.json", score_type_parameters=[[30, 1], [70, 2]])
     assert [(s.points, s.tests) for s in load_cms(root).subtasks] == [(30, ["01"]), (70, ["02", "03"])]
     edit_json(root / "problem.json", score_type="Sum", score_type_parameters=10)
-    assert [(s.points, s.tests) for s in load_cms(root).subtasks] == [
-        (10, ["01"]),
-        (10, ["02"]),
-        (10, ["03"]),
-    ]
+    assert [(s.points, s.tests) for s in load_cms(root).subtasks] == [(30, ["01", "02", "03"])]
 
 
 def test_subtask_with_regex_string(tmp_path: Path) -> None:
@@ -257,7 +252,7 @@ def test_invalid_subtask_json(tmp_path: Path) -> None:
         ((), {"task_type": "Interactive"}, "task_type", "unknown task type"),
         ((), {"task_type": "TwoSteps"}, "task_type", "TwoSteps is not supported"),
         ((), {"time_limit": -1}, "time_limit", "greater than 0"),
-        ((), {"score_type": "GroupThreshold"}, "score_type", "not supported"),
+        ((), {"score_type": "GroupMax"}, "score_type", "not supported"),
         ((), {"task_type_params": "{not json"}, "task_type_params", "not a valid JSON string"),
         (
             (),

@@ -25,6 +25,7 @@ from ioi_agent.scoring.codeforces import (
     ContestOutcome,
     ProblemAttempts,
     contest_result,
+    is_penalty_free,
 )
 from ioi_agent.selection.expected import oracle_codeforces, random_expected_codeforces
 from ioi_agent.selection.grader import GraderProcess
@@ -50,6 +51,7 @@ class CfSubmission(BaseModel):
     verdict: str | None
     pretests_passed: bool
     accepted_system: bool
+    failed_test: int | None = None  # 1-based pretest it failed on (None: passed, or an older record)
 
 
 class CfProblemResult(BaseModel):
@@ -127,6 +129,7 @@ def run_problem(
             verdict=fb.verdict.value if fb.verdict else None,
             pretests_passed=bool(fb.pretests_passed),
             accepted_system=bool(fb.pretests_passed) and hidden[fb.candidate].accepted,
+            failed_test=fb.failed_test,
         )
         for fb in history
     ]
@@ -160,7 +163,8 @@ def attempts_of(problem: CfProblemResult) -> ProblemAttempts:
                 minute=s.minute,
                 pretests_passed=s.pretests_passed,
                 accepted_system=s.accepted_system,
-                penalty_free=not s.compiled,  # Codeforces does not count compilation errors
+                # Codeforces counts neither a compilation error nor a rejection on test 1.
+                penalty_free=is_penalty_free(s.compiled, s.pretests_passed, s.failed_test),
             )
             for s in problem.submissions
         ],

@@ -222,7 +222,7 @@ def _limits_text(problem: Problem) -> str:
 
 
 def _interface_files(problem: Problem, language: str) -> list[Path]:
-    return list(problem.grader_files.get(language, []))
+    return [f for f in problem.grader_files.get(language, []) if f.is_file()]  # not include/ folders
 
 
 def _io_rules(problem: Problem, language: str) -> str:

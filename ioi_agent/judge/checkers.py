@@ -1,8 +1,13 @@
 """Output checking: the built-in token comparison and adapters for the three custom-checker conventions.
 
 Custom checkers, interactors and managers are the problem setter's trusted programs: they are compiled
-and run on the host (they need the answers, which never enter a box), with a wall-clock limit. Each
-adapter maps the checker's way of reporting into one `CheckResult`; a checker that fails is JE.
+and run on the host (they need the answers, which never enter a box) through `trusted.run_trusted`, within
+CMS's trusted-step limits (CPU, wall clock 2 × CPU + 1 s, memory), their process group killed at the
+deadline. Each adapter maps the checker's way of reporting into one `CheckResult`; a checker that fails,
+crashes or runs past its limits is JE, never a wrong answer and never a hang.
+
+Built-in comparisons: `compare_tokens` (Kattis's default validator: tokens, case-insensitive unless asked,
+optional float tolerance) and CMS's white diff (`scoring.cms.white_diff`) for CMS tasks without a checker.
 """
 
 from __future__ import annotations
@@ -11,17 +16,21 @@ import hashlib
 import math
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from ioi_agent.errors import PackageError
+from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedResult, run_trusted
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Checker, CheckerKind
+from ioi_agent.scoring.cms import white_diff
 
 CHECKER_TIMEOUT_S = 30.0
+CHECKER_LIMITS = TRUSTED  # a checker's (or output validator's) limits: CMS's trusted step
+# Compiling a checker on the host (a testlib checker takes a few seconds): bounded like any trusted step.
+HOST_COMPILE = TrustedLimits(cpu_s=60.0, wall_s=120.0, mem_mb=TRUSTED.mem_mb)
 KATTIS_AC, KATTIS_WA = 42, 43
 
 
@@ -70,6 +79,12 @@ def _close(got: float, want: float, checker: Checker) -> bool:
     return checker.float_rel_tol is not None and err <= checker.float_rel_tol * abs(want)
 
 
+def compare_white_diff(output: bytes, answer: bytes) -> CheckResult:
+    """CMS's comparison for tasks without a checker (see `scoring.cms.white_diff`)."""
+    equal, message = white_diff(output, answer)
+    return CheckResult(Verdict.AC, 1.0) if equal else CheckResult(Verdict.WA, 0.0, message)
+
+
 # --- trusted helper programs (checkers, interactors, managers) --------------------------------------
 
 _compile_lock = threading.Lock()
@@ -94,11 +109,15 @@ def host_program(sources: list[Path], cache: Path) -> list[str]:
             cpp = [str(s) for s in sources if s.suffix in (".cpp", ".cc", ".cxx", ".c")]
             includes = sorted({f"-I{s.parent}" for s in sources})
             tmp = binary.with_suffix(".tmp")
-            proc = subprocess.run(
-                [compiler, "-O2", "-std=gnu++17", *includes, "-o", str(tmp), *cpp],
-                capture_output=True,
-                text=True,
+            proc = run_trusted(
+                [compiler, "-O2", "-std=gnu++17", *includes, "-o", str(tmp), *cpp], limits=HOST_COMPILE
             )
+            if proc.timed_out or proc.signal:
+                raise PackageError(
+                    sources[0],
+                    proc.failure("the checker's compilation").split(":")[0],
+                    fix="simplify the checker, or compile it by hand to see why",
+                )
             if proc.returncode != 0:
                 # One line for the user: the compiler's first error, not its whole multi-line report.
                 lines = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip()]
@@ -119,23 +138,32 @@ def _fraction(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
-def kattis_result(returncode: int, feedback: Path, stderr: str) -> CheckResult:
-    """Map an output validator's exit code and feedback folder to a result."""
+def kattis_result(returncode: int | None, feedback: Path, stderr: str) -> CheckResult:
+    """Map an output validator's exit code and feedback folder to a result (problemtools' rules).
+
+    42 accepts: the score is score.txt's number when the validator wrote one (Kattis `validation: custom
+    score`: an absolute value the test groups aggregate, not a fraction; an accepted test may score 0 or
+    less and is still accepted), else 1. 43 rejects (a score.txt beside it is the validator's error).
+    Anything else, or an unreadable score.txt, is a judge error."""
     message = ""
     for name in ("judgemessage.txt", "teammessage.txt"):
         if (feedback / name).is_file():
             message = (feedback / name).read_text(errors="replace").strip()[:500]
             break
+    score_file = feedback / "score.txt"
     if returncode == KATTIS_AC:
-        score_file = feedback / "score.txt"
         score = 1.0
         if score_file.is_file():
-            value = _read_score(score_file.read_text(errors="replace"))
-            if value is None:
+            try:
+                score = float(score_file.read_text(errors="replace").strip())
+            except ValueError:
                 return CheckResult(Verdict.JE, 0.0, "validator wrote an unreadable score.txt")
-            score = _fraction(value)
-        return CheckResult(Verdict.AC if score > 0 else Verdict.WA, score, message)
+            if not math.isfinite(score):
+                return CheckResult(Verdict.JE, 0.0, "validator wrote a score that is not a finite number")
+        return CheckResult(Verdict.AC, score, message)
     if returncode == KATTIS_WA:
+        if score_file.is_file():
+            return CheckResult(Verdict.JE, 0.0, 'validator produced "score.txt" on a WA verdict')
         return CheckResult(Verdict.WA, 0.0, message)
     return CheckResult(Verdict.JE, 0.0, f"output validator exited with {returncode}: {stderr.strip()[-300:]}")
 
@@ -148,39 +176,35 @@ def run_checker(
     output_path: Path,
 ) -> CheckResult:
     """Judge one output with the problem's checker."""
-    if checker.kind == CheckerKind.DIFF:
+    if checker.kind in (CheckerKind.DIFF, CheckerKind.WHITE_DIFF):
         answer = answer_path.read_bytes() if answer_path else b""
+        if checker.kind == CheckerKind.WHITE_DIFF:
+            return compare_white_diff(output_path.read_bytes(), answer)
         return compare_tokens(output_path.read_bytes(), answer, checker)
     prog = host_program(checker.sources, cache)
     answer = str(answer_path) if answer_path else "/dev/null"
-    try:
-        if checker.kind == CheckerKind.KATTIS:
-            with tempfile.TemporaryDirectory(prefix="feedback-") as fb, open(output_path, "rb") as out:
-                proc = subprocess.run(
-                    [*prog, str(input_path), answer, fb + "/", *checker.flags],
-                    stdin=out,
-                    capture_output=True,
-                    text=True,
-                    timeout=CHECKER_TIMEOUT_S,
-                )
-                return kattis_result(proc.returncode, Path(fb), proc.stderr)
-        if checker.kind == CheckerKind.CMS:
-            proc = subprocess.run(
-                [*prog, str(input_path), answer, str(output_path)],
-                capture_output=True,
-                text=True,
-                timeout=CHECKER_TIMEOUT_S,
-            )
-            return cms_result(proc.returncode, proc.stdout, proc.stderr)
-        proc = subprocess.run(  # testlib: input, contestant output, answer
-            [*prog, str(input_path), str(output_path), answer],
-            capture_output=True,
-            text=True,
-            timeout=CHECKER_TIMEOUT_S,
-        )
-        return testlib_result(proc.returncode, proc.stdout + proc.stderr)
-    except subprocess.TimeoutExpired:
-        return CheckResult(Verdict.JE, 0.0, f"checker ran past {CHECKER_TIMEOUT_S:.0f} s")
+    if checker.kind == CheckerKind.KATTIS:
+        with tempfile.TemporaryDirectory(prefix="feedback-") as fb:
+            argv = [*prog, str(input_path), answer, fb + "/", *checker.flags]
+            run = run_trusted(argv, stdin=output_path, limits=CHECKER_LIMITS)
+            if _broke(run):
+                return CheckResult(Verdict.JE, 0.0, run.failure("output validator"))
+            return kattis_result(run.returncode, Path(fb), run.stderr)  # type: ignore[arg-type]
+    if checker.kind == CheckerKind.CMS:
+        run = run_trusted([*prog, str(input_path), answer, str(output_path)], limits=CHECKER_LIMITS)
+        if _broke(run):
+            return CheckResult(Verdict.JE, 0.0, run.failure("checker"))
+        return cms_result(run.returncode, run.stdout, run.stderr)  # type: ignore[arg-type]
+    # testlib: input, contestant output, answer
+    run = run_trusted([*prog, str(input_path), str(output_path), answer], limits=CHECKER_LIMITS)
+    if _broke(run):
+        return CheckResult(Verdict.JE, 0.0, run.failure("checker"))
+    return testlib_result(run.returncode, run.stdout + run.stderr)  # type: ignore[arg-type]
+
+
+def _broke(run: TrustedResult) -> bool:
+    """Killed at its deadline or by a signal (its CPU or memory limit): the checker's failure, a JE."""
+    return run.timed_out or run.returncode is None or run.signal is not None
 
 
 def cms_result(returncode: int, stdout: str, stderr: str) -> CheckResult:

@@ -52,10 +52,11 @@ class Compiler:
             self._pch = DOCKER_PCH if pool.backend.name == "docker" else host_pch(pool.mounts.binaries)
 
     def key(self, source: bytes, name: str, grader_files: list[Path], language: str) -> str:
-        h = hashlib.sha256(f"compile-v1|{self.pool.backend.name}|{language}|{CPP_FLAGS}|{self._pch}".encode())
+        h = hashlib.sha256(f"compile-v2|{self.pool.backend.name}|{language}|{CPP_FLAGS}|{self._pch}".encode())
         h.update(name.encode() + b"\0" + source)
         for g in grader_files:
-            h.update(b"\0" + g.name.encode() + b"\0" + g.read_bytes())
+            for rel, path in _tree(g):
+                h.update(b"\0" + rel.encode() + b"\0" + path.read_bytes())
         return h.hexdigest()[:32]
 
     def compile(
@@ -65,6 +66,9 @@ class Compiler:
         grader_files = grader_files or []
         text = source.read_bytes()
         main_name = name or ("main.py" if language == "python" else "main.cpp")
+        if language == "python" and name is None and python_main(grader_files):
+            # An included main file runs the submission: keep the submission's own name beside it.
+            main_name = source.name if source.name != python_main(grader_files) else "submission.py"
         key = self.key(text, main_name, grader_files, language)
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
@@ -93,10 +97,9 @@ class Compiler:
             shutil.rmtree(src, ignore_errors=True)
             src.mkdir(parents=True)
             (src / main_name).write_bytes(text)
-            for g in graders:
-                shutil.copyfile(g, src / g.name)
+            _copy_graders(graders, src)
             if os.geteuid() == 0:
-                for p in [src, *src.iterdir()]:
+                for p in [src, *src.rglob("*")]:
                     os.chown(p, box.uid, box.uid)
             box_src = f"{BOX_WORK}/tmp/compile"
             if language == "python":
@@ -139,7 +142,7 @@ class Compiler:
         argv = (
             [f"{BOX_BIN}/{key}/prog"]
             if language == "cpp"
-            else ["/usr/bin/python3", "-S", f"{BOX_BIN}/{key}/{main_name}"]
+            else ["/usr/bin/python3", "-S", f"{BOX_BIN}/{key}/{python_main(graders) or main_name}"]
         )
         return CompiledProgram(key=key, language=language, ok=ok, message=message.strip(), argv=argv)
 
@@ -152,22 +155,56 @@ class Compiler:
             os.chmod(folder / "prog", 0o755)
             return
         (folder / main_name).write_bytes(text)
-        for g in graders:
+        _copy_graders(graders, folder)
+        for p in folder.rglob("*"):
+            os.chmod(p, 0o755 if p.is_dir() else 0o644)
+
+
+def _tree(path: Path) -> list[tuple[str, Path]]:
+    """(relative name, file) of a grader file, or of every file in a grader folder (Kattis include/<lang>/
+    may hold folders: they are copied whole, as Kattis copies the include tree beside the submission)."""
+    if not path.is_dir():
+        return [(path.name, path)]
+    return [
+        (f"{path.name}/{p.relative_to(path).as_posix()}", p) for p in sorted(path.rglob("*")) if p.is_file()
+    ]
+
+
+def _copy_graders(graders: list[Path], folder: Path) -> None:
+    for g in graders:
+        if g.is_dir():
+            shutil.copytree(g, folder / g.name, dirs_exist_ok=True)
+        else:
             shutil.copyfile(g, folder / g.name)
-        for p in folder.iterdir():
-            os.chmod(p, 0o644)
+
+
+def python_main(graders: list[Path]) -> str | None:
+    """The included file that is the program's entry point, as Kattis picks it: the first (in name order)
+    included Python file named main.*; None when the submission's own file is the entry point."""
+    for g in graders:
+        for rel, _path in _tree(g):
+            name = rel.rsplit("/", 1)[-1]
+            if name.lower().startswith("main.") and name.endswith(".py"):
+                return rel
+    return None
 
 
 _pch_lock = threading.Lock()
 
 
 def host_pch(binaries: Path) -> str | None:
-    """Build (once) a precompiled bits/stdc++.h with the host's g++, in a folder the boxes can see."""
+    """Build (once) a precompiled bits/stdc++.h with the host's g++, in a folder the boxes can see.
+
+    The folder is an overlay searched before the system headers (`-I`): it holds the .gch and, beside it,
+    a copy of the header itself, so that where GCC cannot use the .gch (another header includes
+    bits/stdc++.h, as bits/extc++.h does, or other flags) it reads the same header from the same folder,
+    as GCC's rule for precompiled headers expects; every other bits/ header resolves in the system
+    folders as usual. Nothing in the folder points at a host path."""
     gxx = shutil.which("g++")
     if not gxx:
         return None
     version = subprocess.run([gxx, "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
-    tag = hashlib.sha256(f"{version}|{CPP_FLAGS}".encode()).hexdigest()[:12]
+    tag = hashlib.sha256(f"overlay-v2|{version}|{CPP_FLAGS}".encode()).hexdigest()[:12]
     folder = binaries / f"pch-{tag}"
     gch = folder / "bits" / "stdc++.h.gch"
     with _pch_lock:
@@ -191,8 +228,10 @@ def host_pch(binaries: Path) -> str | None:
             )
             if built.returncode != 0:
                 return None
+            shutil.copyfile(header, gch.parent / "stdc++.h")
             for p in (folder, gch.parent):
                 os.chmod(p, 0o755)
+            os.chmod(gch.parent / "stdc++.h", 0o644)
             os.chmod(tmp, 0o644)
             os.replace(tmp, gch)
     return f"{BOX_BIN}/{folder.name}"

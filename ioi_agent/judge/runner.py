@@ -18,16 +18,19 @@ from pathlib import Path
 
 from ioi_agent.errors import IoiAgentError
 from ioi_agent.judge.compile import CompiledProgram, Compiler, language_of
+from ioi_agent.judge.kattis_grader import run_grader
 from ioi_agent.judge.results import CompileInfo, JudgeReport, SubmissionResult, SubtaskResult, TestResult
 from ioi_agent.judge.store import ResultStore, StoredOutcome
 from ioi_agent.judge.strategies import strategy_for
 from ioi_agent.judge.verdict import Verdict, worst
-from ioi_agent.packages.model import Problem, Subtask, TaskType
+from ioi_agent.packages.model import Group, Problem, Subtask, TaskType
 from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend, file_digest
 from ioi_agent.scoring import ioi, kattis
 
 JUDGE_VERSION = "judge-v2"  # v2: batch outcomes carry the output hash (extra["output_sha256"])
 DEFAULT_NPROC = 16
+RERUN_TLE_WITHIN = 1.1  # a TLE with CPU time up to this × the limit is judged twice before it is stored
+MEASURING_LIMIT_S = 60.0  # the accepted programs' limit while a Kattis limit is derived from them
 Progress = Callable[[int], None]  # called with the number of tests just finished
 
 
@@ -64,15 +67,19 @@ class Judge:
     # --- limits ---------------------------------------------------------------------------------
 
     def _resolve_time_limit(self, override: float | None) -> float:
-        """Explicit limit, else Kattis's derivation from accepted submissions, else --time-limit."""
+        """Explicit limit, else Kattis's derivation from accepted submissions, else --time-limit.
+
+        Kattis (problemtools): every submission in submissions/accepted/ that compiles, whatever its
+        language and its verdict, is run with a generous limit; the slowest one's running time (its
+        slowest test) × time_multiplier, rounded up to whole seconds, at least 1 s, is the limit."""
         limits = self.problem.limits
         if limits.time_s is not None:
             return limits.time_s
         accepted = [s.path for s in self.problem.submissions if s.label == "accepted"]
         if accepted:
-            self.time_limit = 10.0  # generous while measuring the accepted programs
+            self.time_limit = MEASURING_LIMIT_S  # generous while measuring the accepted programs
             results = self.judge_sources(accepted)
-            slowest = max((r.max_time_s for r in results if r.verdict == Verdict.AC), default=None)
+            slowest = max((r.max_time_s for r in results if r.compile.ok), default=None)
             if slowest is not None:
                 derived = max(1.0, float(math.ceil(slowest * limits.time_multiplier)))
                 limits.time_source = (
@@ -121,6 +128,8 @@ class Judge:
                 argv=[str(source)],
                 message="" if ok else "an output-only submission is a folder of output files",
             )
+        if self.problem.task_type == TaskType.TWO_STEPS:
+            return self._compile_two_steps(source)
         language = language_of(source)
         graders = self.problem.grader_files.get(language, [])
         if self.problem.task_type == TaskType.COMMUNICATION and language == "cpp":
@@ -130,6 +139,22 @@ class Judge:
         else:
             name = None
         return self.compiler.compile(source, graders, name=name)
+
+    def _compile_two_steps(self, source: Path) -> CompiledProgram:
+        """TwoSteps: the submission's files (a folder of them, as CMS takes two, or one file) compiled
+        together with the package's manager and headers, under their own names."""
+        files = sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else [source]
+        units = [p for p in files if p.suffix.lower() in (".cpp", ".cc", ".cxx", ".c", ".py")]
+        if not units:
+            return CompiledProgram(
+                key=file_or_dir_digest(source),
+                language="cpp",
+                ok=False,
+                message="a TwoSteps submission is a source file or a folder of them",
+            )
+        language = language_of(units[0])
+        extra = [p for p in files if p != units[0]] + self.problem.grader_files.get(language, [])
+        return self.compiler.compile(units[0], extra, name=units[0].name)
 
     def test_outcome(self, program: CompiledProgram, test_name: str) -> tuple[StoredOutcome, bool]:
         """The outcome of one test, from the store when known; returns (outcome, was_cached)."""
@@ -151,9 +176,11 @@ class Judge:
             return future.result(), True
         try:
             outcome = self.strategy.run_test(self, program, test)
-            if (
-                outcome.verdict != Verdict.JE
-            ):  # a judge error is not a fact about the program: retry next time
+            if outcome.verdict == Verdict.TLE and outcome.time_s <= RERUN_TLE_WITHIN * self.time_limit:
+                # Near the limit, or stopped by the wall clock with CPU to spare: a busy machine can do
+                # that to a program that fits. Run it once more and keep the second answer (IOI does).
+                outcome = self.strategy.run_test(self, program, test)
+            if outcome.verdict != Verdict.JE:  # a judge error is not a fact about the program
                 self.store.put(key, outcome)
             future.set_result(outcome)
             return outcome, False
@@ -235,7 +262,11 @@ class Judge:
 
     def judge(self, sources: Sequence[Path], progress: Progress | None = None) -> JudgeReport:
         results = self.judge_sources(sources, progress)
-        task = ioi.task_score([r.subtask_scores() for r in results], [s.name for s in self.problem.subtasks])
+        task = ioi.task_score(
+            [r.subtask_scores() for r in results],
+            [s.name for s in self.problem.subtasks],
+            self.score_precision(),
+        )
         return JudgeReport(
             problem=self.problem.name, max_score=self.problem.max_score, task_score=task, submissions=results
         )
@@ -261,10 +292,46 @@ class Judge:
     def _subtask_score(self, subtask: Subtask, tests: list[TestResult]) -> float:
         group = _find_group(self.problem, subtask.name)
         if group is not None and self.problem.scoring:
-            result = kattis.group_result(group, {t.test: (t.verdict, t.score) for t in tests})
-            return 0.0 if result is None else min(subtask.points, max(0.0, result[1]))
+            return self._kattis_group_score(group, tests)
+        # CMS: a test's outcome is the checker's score when the run ended normally, 0 otherwise.
         scores = {t.test: t.score if t.verdict == Verdict.AC else 0.0 for t in tests}
-        return ioi.subtask_score(subtask.points, [scores.get(n) for n in subtask.tests])
+        return ioi.subtask_score(
+            subtask.points, [scores.get(n) for n in subtask.tests], subtask.score_type, subtask.threshold
+        )
+
+    def _kattis_group_score(self, group: Group, tests: list[TestResult]) -> float:
+        """A Kattis group's score by the package's rules (scoring/kattis.py), its custom grader run here.
+
+        A grader that fails is a judge error: the subtask gets a JE line (score 0), never a verdict
+        charged to the program."""
+        failures: list[str] = []
+
+        def grade_custom(g: Group, lines: list[tuple[str, float]]) -> tuple[str, float]:
+            code, score, message = run_grader(g.grader, g.grader_flags, lines, self.cache)
+            if message:
+                failures.append(f"{g.name}: {message}")
+            return code, score
+
+        outcomes = {t.test: (t.verdict, t.score) for t in tests}
+        result = kattis.group_result(
+            group, outcomes, custom_score=self.problem.checker.writes_score, grade_custom=grade_custom
+        )
+        if failures:
+            tests.append(
+                TestResult(
+                    test=group.name,
+                    verdict=Verdict.JE,
+                    score=0.0,
+                    time_s=0.0,
+                    memory_mb=0.0,
+                    message="; ".join(failures)[:500],
+                )
+            )
+        return 0.0 if result is None or result[0] == Verdict.JE else result[1]
+
+    def score_precision(self) -> int | None:
+        """CMS's score_precision of the task (decimals of the scores it shows); None: no rounding."""
+        return getattr(self.problem, "score_precision", None)
 
     def _aggregate(
         self, src: Path, prog: CompiledProgram, per_subtask: dict[str, list[TestResult]]
@@ -286,7 +353,8 @@ class Judge:
         return SubmissionResult(
             source=str(src),
             verdict=worst(t.verdict for t in all_tests),
-            score=round(ioi.submission_score({s.name: s.score for s in subtasks}), 6),
+            # Subtask scores stay unrounded (the task score adds the best ones up); CMS rounds the total.
+            score=round(ioi.submission_score({s.name: s.score for s in subtasks}, self.score_precision()), 6),
             subtasks=subtasks,
             compile=CompileInfo(ok=True, message=prog.message),
             max_time_s=max((t.time_s for t in all_tests), default=0.0),

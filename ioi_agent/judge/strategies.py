@@ -12,23 +12,27 @@ import os
 import re
 import shutil
 import signal
-import subprocess
+import tempfile
+import time
 import uuid
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ioi_agent.judge.boxfiles import copy_out
 from ioi_agent.judge.checkers import (
-    CHECKER_TIMEOUT_S,
+    KATTIS_AC,
+    KATTIS_WA,
     CheckResult,
-    cms_result,
     host_program,
     kattis_result,
     run_checker,
 )
 from ioi_agent.judge.compile import CompiledProgram
+from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.judge.store import StoredOutcome
-from ioi_agent.judge.verdict import Verdict, runtime_verdict
+from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess, TrustedResult, run_trusted
+from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Problem, TaskType, TestCase
 from ioi_agent.sandbox.base import BOX_WORK, Box, ProcResult, ProcSpec
 
@@ -89,16 +93,16 @@ class Scratch:
         self.box = f"{BOX_WORK}/out/{self.name}"
         self.host.mkdir(parents=True)
         self.uid = box.uid
-        self._own(self.host)
+        self.own(self.host)
 
-    def _own(self, path: Path) -> None:
+    def own(self, path: Path) -> None:
         if os.geteuid() == 0:
             os.chown(path, self.uid, self.uid)
 
     def fifo(self, name: str) -> tuple[Path, str]:
         path = self.host / name
         os.mkfifo(path, 0o600)
-        self._own(path)
+        self.own(path)
         return path, f"{self.box}/{name}"
 
     def remove(self) -> None:
@@ -121,57 +125,85 @@ def output_digest(path: Path) -> str:
 
 
 class BatchStrategy(Strategy):
-    """stdin → program → stdout → checker (also function-style tasks: the grader was compiled in).
+    """stdin → program → stdout → checker (also function-style tasks: the grader was compiled in), or
+    with file I/O (CMS Batch `input.txt` / `output.txt`): the input is placed in the program's working
+    folder under its name, the output taken from there.
 
-    The outcome carries the output's hash (`extra["output_sha256"]`), so selection can compare programs'
-    outputs; a test without an answer (a generated input) is not checked: a normal run is AC."""
+    The output is copied out of the box (`boxfiles.copy_out`: no link the program planted is followed)
+    into the judge's own folder before anything reads it. The outcome carries the output's hash
+    (`extra["output_sha256"]`), so selection can compare programs' outputs; a test without an answer
+    (a generated input) is not checked: a normal run is AC."""
 
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
-        stdin = judge.pool.stage_input(test.input)
-        name = uuid.uuid4().hex[:12]  # plain files, no folder: this is the hot path
+        problem = judge.problem
+        file_io = bool(problem.input_file or problem.output_file)
+        stdin = None if problem.input_file else judge.pool.stage_input(test.input)
+        name = uuid.uuid4().hex[:12]  # plain files, no folder, unless the program works with files
+        output = judge.pool.private / f"{name}.out"
+        cap = problem.limits.output_mb << 20
         with judge.pool.box() as box:
-            out_host, err_host = box.work / "out" / f"{name}.out", box.work / "out" / f"{name}.err"
-            spec = contestant_spec(
-                judge, program, stdin, f"{BOX_WORK}/out/{name}.out", stderr=f"{BOX_WORK}/out/{name}.err"
-            )
-            result = box.run([spec])[0]
+            if file_io:
+                scratch = Scratch(box)
+                folder, folder_box = f"out/{scratch.name}", scratch.box
+                if problem.input_file:
+                    placed = scratch.host / problem.input_file
+                    shutil.copyfile(test.input, placed)
+                    scratch.own(placed)
+                out_rel = f"{folder}/{problem.output_file or 'stdout'}"
+                stdout = None if problem.output_file else f"{folder_box}/stdout"
+                spec = contestant_spec(judge, program, stdin, stdout, stderr=f"{folder_box}/stderr")
+                spec = spec.model_copy(update={"cwd": folder_box, "clean_dirs": []})
+            else:
+                out_rel = f"out/{name}.out"
+                spec = contestant_spec(
+                    judge, program, stdin, f"{BOX_WORK}/{out_rel}", stderr=f"{BOX_WORK}/out/{name}.err"
+                )
+            try:
+                result = box.run([spec])[0]
+                copy_out(box.work, out_rel, output, cap)
+            finally:
+                if file_io:
+                    scratch.remove()
+                else:
+                    (box.work / out_rel).unlink(missing_ok=True)
+                    (box.work / "out" / f"{name}.err").unlink(missing_ok=True)
         try:
             verdict = runtime_verdict(result)
             if verdict is not None:
                 return failed_run(result, verdict)
-            extra = {"output_sha256": output_digest(out_host)}
+            extra = {"output_sha256": output_digest(output)}
             if test.answer is None:
                 return StoredOutcome(
                     verdict=Verdict.AC, score=1.0, time_s=result.cpu_s, memory_mb=result.peak_mb, extra=extra
                 )
-            check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, out_host)
+            check = run_checker(problem.checker, judge.cache, test.input, test.answer, output)
             return checked(check, result.cpu_s, result.peak_mb).model_copy(update={"extra": extra})
         finally:
-            out_host.unlink(missing_ok=True)
-            err_host.unlink(missing_ok=True)
+            output.unlink(missing_ok=True)
 
 
-def _start_peer(argv: list[str], to_user: Path, from_user: Path) -> subprocess.Popen[bytes]:
+_PEER_SCRIPT = 'exec "$0" "$@" > "$IOI_TO" < "$IOI_FROM"'
+# After the program ended, how long its output validator may take to give its verdict.
+PEER_GRACE_S = 10.0
+
+
+def validator_limits(time_limit: float) -> TrustedLimits:
+    """A Kattis output validator's limits: the trusted ones, and enough to outlive the program it talks
+    to (the program's wall clock is 2 × its limit + 1 s)."""
+    return TrustedLimits(
+        cpu_s=max(TRUSTED.cpu_s, 2 * time_limit + 1),
+        wall_s=max(TRUSTED.wall, 2 * time_limit + 1 + PEER_GRACE_S),
+        mem_mb=TRUSTED.mem_mb,
+    )
+
+
+def _start_peer(argv: list[str], to_user: Path, from_user: Path, limits: TrustedLimits) -> TrustedProcess:
     """Start a trusted peer whose stdout feeds the contestant and whose stdin reads it.
 
     The shell opens the FIFO towards the contestant first, then the one from it: the executor opens the
     contestant's stdin first too, so neither side blocks forever on its second open."""
-    script = 'exec "$0" "$@" > "$IOI_TO" < "$IOI_FROM"'
     env = {**os.environ, "IOI_TO": str(to_user), "IOI_FROM": str(from_user)}
-    return subprocess.Popen(
-        ["sh", "-c", script, *argv], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-
-
-def _finish_peer(peer: subprocess.Popen[bytes], contestant: ProcResult) -> tuple[int | None, str]:
-    """Wait for a peer once the contestant ended; a peer still blocked after that is killed."""
-    try:
-        _, err = peer.communicate(timeout=0.5 if contestant.spawn_error else CHECKER_TIMEOUT_S)
-        return peer.returncode, err.decode(errors="replace")
-    except subprocess.TimeoutExpired:
-        peer.kill()
-        peer.communicate()
-        return None, "the interactor did not finish"
+    return TrustedProcess(["sh", "-c", _PEER_SCRIPT, *argv], env=env, limits=limits)
 
 
 def _broken_pipe(result: ProcResult) -> bool:
@@ -182,51 +214,72 @@ def _broken_pipe(result: ProcResult) -> bool:
     )
 
 
+def _validator_argv(judge: Judge, validator: list[str], test: TestCase, feedback: Path) -> list[str]:
+    answer = str(test.answer) if test.answer else "/dev/null"
+    return [*validator, str(test.input), answer, f"{feedback}/", *judge.problem.checker.flags]
+
+
 class InteractiveStrategy(Strategy):
-    """Kattis interactive: the output validator talks to the program through its stdin/stdout."""
+    """Kattis interactive: the output validator talks to the program through its stdin/stdout.
+
+    Outcome, as problemtools decides it (judge/execute.py): a validator that fails (exit other than 42 or
+    43, killed, past its deadline) is a judge error, unless it only died of the program's own failure
+    (SIGPIPE); a validator that rejected first (the program then died writing to it) gives WA; else the
+    program's time, then its crash; else the validator's verdict and score (score.txt)."""
 
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
+        from ioi_agent.judge.communication import release_fifos  # it builds on this module
+
         validator = host_program(judge.problem.manager_sources, judge.cache)
-        answer = str(test.answer) if test.answer else "/dev/null"
-        with judge.pool.box() as box:
-            scratch = Scratch(box)
-            to_host, to_box = scratch.fifo("to_user")
-            from_host, from_box = scratch.fifo("from_user")
-            feedback = scratch.host / "feedback"
-            feedback.mkdir()
-            peer = _start_peer(
-                [*validator, str(test.input), answer, f"{feedback}/", *judge.problem.checker.flags],
-                to_host,
-                from_host,
-            )
-            spec = contestant_spec(judge, program, to_box, from_box, stderr=f"{scratch.box}/err")
-            result = box.run([spec])[0]
+        feedback = Path(tempfile.mkdtemp(prefix="feedback-", dir=judge.pool.session))  # not box-visible
         try:
-            code, err = _finish_peer(peer, result)
-            run_failure = runtime_verdict(result)
-            if run_failure == Verdict.TLE:
-                return failed_run(result, run_failure)
-            if code is None:
-                return judge_error(err, result.cpu_s, result.peak_mb)
-            check = kattis_result(code, feedback, err)
-            # The program's own failure wins (precedence; a validator killed by SIGPIPE because the program
-            # died is the program's doing too), unless the program only died writing to a validator that
-            # had already rejected it and quit (SIGPIPE, or Python's BrokenPipeError).
-            if run_failure is None or (check.verdict == Verdict.WA and _broken_pipe(result)):
-                return checked(check, result.cpu_s, result.peak_mb)
-            return failed_run(result, run_failure)
+            with judge.pool.box() as box:
+                scratch = Scratch(box)
+                try:
+                    to_host, to_box = scratch.fifo("to_user")
+                    from_host, from_box = scratch.fifo("from_user")
+                    peer = _start_peer(
+                        _validator_argv(judge, validator, test, feedback),
+                        to_host,
+                        from_host,
+                        validator_limits(judge.time_limit),
+                    )
+                    spec = contestant_spec(judge, program, to_box, from_box, stderr=f"{scratch.box}/err")
+                    try:
+                        result = box.run([spec])[0]
+                    except BaseException:
+                        peer.kill()
+                        peer.finish()
+                        raise
+                    release_fifos([to_host], [from_host])
+                    ended = peer.finish(time.monotonic() + PEER_GRACE_S)
+                finally:
+                    scratch.remove()
+            return self._outcome(result, ended, feedback)
         finally:
-            scratch.remove()
+            shutil.rmtree(feedback, ignore_errors=True)
+
+    @staticmethod
+    def _outcome(result: ProcResult, ended: TrustedResult, feedback: Path) -> StoredOutcome:
+        run_failure = runtime_verdict(result)
+        code = ended.returncode
+        if ended.timed_out or code not in (KATTIS_AC, KATTIS_WA):
+            if run_failure is not None and (ended.signal == signal.SIGPIPE or ended.timed_out):
+                return failed_run(result, run_failure)
+            return judge_error(ended.failure("the output validator"), result.cpu_s, result.peak_mb)
+        check = kattis_result(code, feedback, ended.stderr)
+        if run_failure is None or (check.verdict == Verdict.WA and _broken_pipe(result)):
+            return checked(check, result.cpu_s, result.peak_mb)
+        return failed_run(result, run_failure)
 
 
 class MultiPassStrategy(Strategy):
-    """Kattis multi-pass: run again on `nextpass.in` while the validator asks for it."""
+    """Kattis multi-pass: run again on `nextpass.in` while the validator asks for it (problemtools: a
+    rejection with a nextpass.in, or more passes than `validation_passes`, is a judge error)."""
 
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
         validator = host_program(judge.problem.manager_sources or judge.problem.checker.sources, judge.cache)
-        answer = str(test.answer) if test.answer else "/dev/null"
-        feedback = Path(judge.pool.session) / f"feedback-{uuid.uuid4().hex[:12]}"
-        feedback.mkdir()
+        feedback = Path(tempfile.mkdtemp(prefix="feedback-", dir=judge.pool.session))  # not box-visible
         current_input = test.input
         total_time, peak = 0.0, 0.0
         try:
@@ -234,102 +287,48 @@ class MultiPassStrategy(Strategy):
                 stdin = judge.pool.stage_input(current_input)
                 with judge.pool.box() as box:
                     scratch = Scratch(box)
-                    spec = contestant_spec(
-                        judge, program, stdin, f"{scratch.box}/out", stderr=f"{scratch.box}/err"
-                    )
-                    result = box.run([spec])[0]
-                    output = feedback / "team_output"
-                    if (scratch.host / "out").exists():
-                        shutil.copyfile(scratch.host / "out", output)
-                    else:
-                        output.write_bytes(b"")
-                    scratch.remove()
+                    try:
+                        spec = contestant_spec(
+                            judge, program, stdin, f"{scratch.box}/out", stderr=f"{scratch.box}/err"
+                        )
+                        result = box.run([spec])[0]
+                        output = feedback / "team_output"
+                        if (scratch.host / "out").exists():
+                            shutil.copyfile(scratch.host / "out", output)
+                        else:
+                            output.write_bytes(b"")
+                    finally:
+                        scratch.remove()
                 total_time, peak = max(total_time, result.cpu_s), max(peak, result.peak_mb)
                 verdict = runtime_verdict(result)
                 if verdict is not None:
-                    return failed_run(result, verdict)
+                    return failed_run(result, verdict).model_copy(update={"time_s": total_time})
                 nextpass = feedback / "nextpass.in"
                 nextpass.unlink(missing_ok=True)
-                with open(output, "rb") as out:
-                    proc = subprocess.run(
-                        [*validator, str(test.input), answer, f"{feedback}/", *judge.problem.checker.flags],
-                        stdin=out,
-                        capture_output=True,
-                        text=True,
-                        timeout=CHECKER_TIMEOUT_S,
-                    )
-                check = kattis_result(proc.returncode, feedback, proc.stderr)
-                if check.verdict != Verdict.AC or not nextpass.exists():
+                (feedback / "score.txt").unlink(missing_ok=True)
+                ran = run_trusted(
+                    _validator_argv(judge, validator, test, feedback),
+                    stdin=output,
+                    limits=validator_limits(judge.time_limit),
+                )
+                if ran.timed_out or ran.returncode not in (KATTIS_AC, KATTIS_WA):
+                    return judge_error(ran.failure("the output validator"), total_time, peak)
+                check = kattis_result(ran.returncode, feedback, ran.stderr)
+                if check.verdict != Verdict.AC:
+                    if nextpass.exists():
+                        return judge_error("output validator wrote nextpass.in and rejected", total_time, peak)
+                    return checked(check, total_time, peak)
+                if not nextpass.exists():
                     return checked(check, total_time, peak)
                 current_input = feedback / f"pass{_pass + 2}.in"
                 os.replace(nextpass, current_input)
-            return judge_error("validator asked for more passes than allowed", total_time, peak)
-        except subprocess.TimeoutExpired:
-            return judge_error("validator timed out", total_time, peak)
+            return judge_error(
+                f"output validator gave no verdict within {judge.problem.validation_passes} passes",
+                total_time,
+                peak,
+            )
         finally:
             shutil.rmtree(feedback, ignore_errors=True)
-
-
-class CommunicationStrategy(Strategy):
-    """CMS Communication: a manager on the host, N concurrent contestant processes in one box.
-
-    FIFOs per process i, as CMS makes them: the manager writes `m_to_u{i}` and reads `u{i}_to_m`, and gets
-    `u0_to_m m_to_u0 u1_to_m m_to_u1 ...` as arguments, the test input on stdin; it prints the score on
-    stdout, the message on stderr. A contestant process has the FIFOs as stdin and stdout (`std_io`) or
-    as its first two arguments (`fifo_io`), followed by its index when there are several processes.
-    Time is the sum over contestant processes; a sum reaching the limit is a timeout (CMS)."""
-
-    def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
-        manager = host_program(judge.problem.manager_sources, judge.cache)
-        n = judge.problem.num_processes
-        with judge.pool.box() as box:
-            scratch = Scratch(box)
-            fifo_args: list[str] = []
-            specs = []
-            for i in range(n):
-                m_to_u, m_to_u_box = scratch.fifo(f"m_to_u{i}")
-                u_to_m, u_to_m_box = scratch.fifo(f"u{i}_to_m")
-                fifo_args += [str(u_to_m), str(m_to_u)]
-                index = [str(i)] if n > 1 else []
-                if getattr(judge.problem, "user_io", "std_io") == "fifo_io":  # the stub opens the FIFOs
-                    spec = contestant_spec(judge, program, None, None, args=[m_to_u_box, u_to_m_box, *index])
-                else:  # std_io: the FIFOs are the process's stdin and stdout
-                    spec = contestant_spec(judge, program, m_to_u_box, u_to_m_box, args=index)
-                specs.append(spec.model_copy(update={"stderr": f"{scratch.box}/err{i}"}))
-            with open(test.input, "rb") as stdin:
-                manager_proc = subprocess.Popen(
-                    [*manager, *fifo_args],
-                    stdin=stdin,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    cwd=scratch.host,
-                )
-            results = box.run(specs)
-        try:
-            try:
-                out, err = manager_proc.communicate(timeout=CHECKER_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                manager_proc.kill()
-                manager_proc.communicate()
-                return judge_error("manager did not finish")
-            total = sum(r.cpu_s for r in results)
-            peak = max(r.peak_mb for r in results)
-            if total >= judge.time_limit:
-                worst_run = max(results, key=lambda r: r.cpu_s)
-                outcome = failed_run(worst_run, Verdict.TLE)
-                return outcome.model_copy(
-                    update={"time_s": total, "message": f"CPU {total:.3f} s over {n} processes"}
-                )
-            for r in results:
-                verdict = runtime_verdict(r)
-                if verdict is not None:
-                    return failed_run(r, verdict).model_copy(update={"time_s": total})
-            check = cms_result(
-                manager_proc.returncode, out.decode(errors="replace"), err.decode(errors="replace")
-            )
-            return checked(check, total, peak)
-        finally:
-            scratch.remove()
 
 
 class OutputOnlyStrategy(Strategy):
@@ -348,10 +347,15 @@ class OutputOnlyStrategy(Strategy):
 
 
 def strategy_for(problem: Problem) -> Strategy:
+    # They build on this module.
+    from ioi_agent.judge.communication import CommunicationStrategy
+    from ioi_agent.judge.twosteps import TwoStepsStrategy
+
     return {
         TaskType.BATCH: BatchStrategy,
         TaskType.INTERACTIVE: InteractiveStrategy,
         TaskType.MULTI_PASS: MultiPassStrategy,
         TaskType.COMMUNICATION: CommunicationStrategy,
         TaskType.OUTPUT_ONLY: OutputOnlyStrategy,
+        TaskType.TWO_STEPS: TwoStepsStrategy,
     }[problem.task_type]()

@@ -6,14 +6,15 @@ Precedence (most severe first): JE > CE > TLE > MLE > OLE > RE > WA > AC.
   program: it is reported as such and scores nothing, so it must be looked at.
 - A subtask's and a submission's verdict is the most severe verdict among their tests.
 - A test that a checker gives partial credit (0 < score < 1) is AC with that score.
+
+A leaf module: it imports nothing of the project, so the pure scoring rules (`ioi_agent.scoring`) can use
+it without pulling in the sandbox. How a run's ending maps to a verdict is `judge/outcomes.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-
-from ioi_agent.sandbox.base import ProcResult
 
 
 class Verdict(StrEnum):
@@ -43,20 +44,3 @@ _RANK = {v: i for i, v in enumerate(PRECEDENCE)}
 def worst(verdicts: Iterable[Verdict]) -> Verdict:
     """The most severe verdict; AC for none."""
     return min(verdicts, key=_RANK.__getitem__, default=Verdict.AC)
-
-
-def runtime_verdict(result: ProcResult) -> Verdict | None:
-    """The verdict a run earns by how it ended, or None when it ended normally (its output decides)."""
-    if result.spawn_error:
-        # exec failed inside the box: a broken binary is the program's fault; failing to fork is the box's.
-        return Verdict.JE if result.spawn_error.startswith("fork failed") else Verdict.RE
-    failures = []
-    if result.cpu_exceeded or result.wall_exceeded:
-        failures.append(Verdict.TLE)
-    if result.mem_exceeded:
-        failures.append(Verdict.MLE)
-    if result.output_exceeded:
-        failures.append(Verdict.OLE)
-    if result.signal is not None or result.exit_code != 0:
-        failures.append(Verdict.RE)
-    return worst(failures) if failures else None

@@ -7,22 +7,26 @@ Layout (folder `root/`):
   (Batch, Communication, OutputOnly; TwoSteps is refused); `task_type_params`, either a dict (or a JSON
   string of one) with CMS form keys such as `task_type_parameters_Batch_compilation`, or the positional
   list CMS stores (Batch `[compilation, [infile, outfile], evaluation]`, Communication
-  `[num_processes, compilation, user_io]`); optional `score_type` / `score_type_parameters` (GroupMin, Sum),
-  `score_precision`.
+  `[num_processes, compilation, user_io]`); optional `score_type` / `score_type_parameters` (GroupMin,
+  GroupMul, GroupThreshold, Sum: see `ioi_agent/scoring/cms.py`), `score_precision`.
 - `subtasks/NN-name.json`: `{"score": 10, "testcases": ["1-01", ...]}`, in file-name order (as CMS sorts).
   An entry of `testcases` that is no test name but contains regex syntax is a regex matched with `re.match`
   against the test names (CMS GroupMin semantics); a string is one regex; an absent `testcases` takes the
-  tests named `<N>-...` where N is the file's number prefix. With no `subtasks/` folder,
+  tests named `<N>-...` where N is the file's number prefix; GroupThreshold takes a subtask's threshold
+  from `"threshold"` in its file or from `score_type_parameters`. With no `subtasks/` folder,
   `score_type_parameters` (`[[points, regex], ...]`, or `[[points, count], ...]` taking the next `count`
-  tests in sorted order) gives the subtasks, else each test is worth an equal share of 100 (TPS's fallback,
-  CMS score type Sum). A test listed by several subtasks is one test, judged once.
+  tests in sorted order; GroupThreshold `[[points, regex-or-count, threshold], ...]`) gives the subtasks,
+  else every test is worth an equal share of 100 (TPS's fallback, CMS score type Sum). Sum (parameter: the
+  points of one test) is one subtask "all" over every test. A test listed by several subtasks is one test,
+  judged once.
 - `tests/NAME.in` and `tests/NAME.out`, NAME the CMS codename (`1-01`). Samples: tests whose name contains
   "sample" or "example", and the tests of the first subtask when it is worth 0 points (TPS's "Samples").
 - `graders/`: Batch with compilation `grader`: `grader.cpp` and the headers go to `grader_files["cpp"]`
   (`grader.py` to `["python"]`). Communication: `manager.cpp` is the manager; `stub.cpp` (or `grader.cpp`,
   which TPS renames to stub) and the headers go to `grader_files`. Headers are listed so they get copied
   next to the sources; they are never compiled on their own.
-- `checker/`: `checker.cpp` (plus headers): `CheckerKind.CMS` (`checker input correct_output
+- `checker/`: without it, outputs are compared by CMS's white diff (`CheckerKind.WHITE_DIFF`: line by
+  line, whitespace runs equal, case-sensitive). `checker.cpp` (plus headers): `CheckerKind.CMS` (`checker input correct_output
   contestant_output`, score on stdout). A checker that includes `testlib.h` and calls `registerTestlibCmd`
   follows the testlib convention (`CheckerKind.TESTLIB`); IOI checkers built on the CMS-adapted testlib
   (`registerChecker(...)`) keep the CMS convention.
@@ -48,7 +52,7 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -58,6 +62,7 @@ from ioi_agent.packages.model import (
     CheckerKind,
     Limits,
     Problem,
+    ScoreType,
     Submission,
     Subtask,
     TaskType,
@@ -78,6 +83,7 @@ TASK_TYPES = {
     "communication": TaskType.COMMUNICATION,
     "communication2017": TaskType.COMMUNICATION,
     "outputonly": TaskType.OUTPUT_ONLY,
+    "twosteps": TaskType.TWO_STEPS,
 }
 # Solution folder / file-name words -> the project's submission labels (see DEMO_CONVENTIONS).
 LABEL_ALIASES = {
@@ -125,7 +131,7 @@ class CmsProblem(Problem):
 
     user_io: str = "std_io"  # communication: "std_io" or "fifo_io"
     scored_by_manager: bool = False  # communication without checker: the manager prints the test score
-    score_precision: int = 2  # CMS rounds subtask scores to this many decimals
+    score_precision: int = 0  # CMS rounds the shown task/submission scores to this many decimals
 
 
 class ProblemJson(BaseModel):
@@ -233,30 +239,26 @@ def load_cms(root: Path) -> Problem:
         checker=checker or Checker(),
         manager_sources=manager,
         num_processes=params.get("num_processes", 1),
+        input_file=params.get("input_file", "") if task_type == TaskType.BATCH else "",
+        output_file=params.get("output_file", "") if task_type == TaskType.BATCH else "",
         grader_files=grader_files,
         statement=_statement(root),
         submissions=_submissions(root, [s.name for s in subtasks]),
         user_io=params.get("user_io", "std_io"),
         scored_by_manager=task_type == TaskType.COMMUNICATION and checker is None,
-        score_precision=meta.score_precision if meta.score_precision is not None else 2,
+        # CMS's default is 0 decimals; IOI packages give 2.
+        score_precision=meta.score_precision if meta.score_precision is not None else 0,
     )
 
 
 def _task_type(value: str, path: Path) -> TaskType:
     key = value.strip().lower().replace("_", "").replace("-", "")
-    if key == "twosteps":
-        raise PackageError(
-            path,
-            "task type TwoSteps is not supported yet",
-            field="task_type",
-            fix="judge it outside ioi-agent",
-        )
     if key not in TASK_TYPES:
         raise PackageError(
             path,
             f"unknown task type {value!r}",
             field="task_type",
-            fix="use Batch, Communication or OutputOnly",
+            fix="use Batch, Communication, OutputOnly or TwoSteps",
         )
     return TASK_TYPES[key]
 
@@ -291,20 +293,22 @@ def _task_params(meta: ProblemJson, task_type: TaskType, path: Path) -> dict[str
         if out["compilation"] not in ("grader", "alone"):
             raise PackageError(path, "compilation must be 'grader' or 'alone'", field=field, fix=SPEC)
         for key in ("input_file", "output_file"):
-            if out.get(key):
+            name = out.get(key) or ""
+            if name and (name in (".", "..") or "/" in name or "\0" in name):
                 raise PackageError(
                     path,
-                    f"file I/O ({key} {out[key]!r}) is not supported: ioi-agent runs programs on stdin/stdout",
+                    f"{key} {name!r} is not a plain file name",
                     field=field,
-                    fix="leave the Batch io file names empty",
+                    fix='use a name such as "input.txt", or "" for stdin/stdout',
                 )
+            out[key] = name
     if task_type == TaskType.COMMUNICATION:
         stub = any((graders / f"{b}{s}").is_file() for b in ("stub", "grader") for s in SOURCE_SUFFIXES)
         out.setdefault("compilation", "stub" if stub else "alone")
         if out["compilation"] not in ("stub", "alone"):
             raise PackageError(path, "compilation must be 'stub' or 'alone'", field=field, fix=SPEC)
-        # IOI stubs open the FIFOs named on their command line; a self-sufficient program uses stdio.
-        out.setdefault("user_io", "fifo_io" if out["compilation"] == "stub" else "std_io")
+        # CMS's default: the FIFOs are the processes' stdin and stdout (the IOI 2024 stubs read stdin).
+        out.setdefault("user_io", "std_io")
         if out["user_io"] not in ("std_io", "fifo_io"):
             raise PackageError(path, "user_io must be 'std_io' or 'fifo_io'", field=field, fix=SPEC)
         n = out.get("num_processes", 1)
@@ -342,7 +346,7 @@ def _positional_params(raw: list[Any], task_type: TaskType, path: Path) -> dict[
 
 
 def _needs_answers(task_type: TaskType, has_checker: bool) -> bool:
-    if task_type == TaskType.BATCH:
+    if task_type in (TaskType.BATCH, TaskType.TWO_STEPS):
         return True
     # A checker or a manager may judge without a reference output; the diff comparison cannot.
     return not has_checker if task_type == TaskType.OUTPUT_ONLY else False
@@ -381,12 +385,12 @@ def _subtasks(
 ) -> tuple[list[Subtask], Subtask | None]:
     """The subtasks and, when TPS's convention marks one (first file, 0 points), the samples subtask."""
     score_type = (meta.score_type or "GroupMin").strip()
-    if score_type not in ("GroupMin", "Sum"):
+    if score_type not in get_args(ScoreType):
         raise PackageError(
             json_path,
             f"score type {score_type!r} is not supported",
             field="score_type",
-            fix="use GroupMin (IOI subtasks) or Sum",
+            fix="use GroupMin (IOI subtasks), GroupMul, GroupThreshold or Sum",
         )
     names = sorted(files)
     folder = root / "subtasks"
@@ -400,12 +404,70 @@ def _subtasks(
             number = re.match(r"\d+", path.stem)
             prefix = int(number.group()) if number else index
             tests = _targets(data.testcases, names, path, "testcases", default_prefix=prefix)
-            subtasks.append(Subtask(name=path.stem, points=data.score, tests=tests, stop_on_failure=True))
+            threshold = None
+            if score_type == "GroupThreshold":
+                threshold = _file_threshold(data, meta.score_type_parameters, index, path, json_path)
+            subtasks.append(
+                Subtask(
+                    name=path.stem,
+                    points=data.score,
+                    tests=tests,
+                    stop_on_failure=True,  # a zero settles a group type's subtask (see scoring/cms.py)
+                    score_type=score_type,
+                    threshold=threshold,
+                )
+            )
         sample = subtasks[0] if subtasks[0].points == 0 else None
         return subtasks, sample
     if meta.score_type_parameters is not None:
-        return _group_subtasks(meta.score_type_parameters, names, json_path), None
+        return _group_subtasks(meta.score_type_parameters, names, json_path, score_type), None
+    if score_type == "GroupThreshold":
+        raise PackageError(
+            json_path,
+            "GroupThreshold needs its thresholds",
+            field="score_type_parameters",
+            fix="give [[points, tests-regex-or-count, threshold], ...]",
+        )
     return _sum_subtasks(100.0 / len(names), names, json_path), None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _file_threshold(data: SubtaskJson, params: Any, index: int, path: Path, json_path: Path) -> float:
+    """GroupThreshold with subtasks/ files: `threshold` in the file, else the index-th entry of
+    score_type_parameters (`[points, target, threshold]`)."""
+    extra = data.model_extra or {}
+    if "threshold" in extra:
+        if not _is_number(extra["threshold"]):
+            raise PackageError(
+                path, "threshold must be a number", field="threshold", fix='e.g. "threshold": 1.0'
+            )
+        return float(extra["threshold"])
+    params = _json_list(params, json_path)
+    if isinstance(params, list) and index < len(params):
+        entry = params[index]
+        if isinstance(entry, list) and len(entry) >= 3 and _is_number(entry[2]):
+            return float(entry[2])
+    raise PackageError(
+        path,
+        "GroupThreshold needs this subtask's threshold",
+        field="threshold",
+        fix='add "threshold": T here, or [points, tests, T] to score_type_parameters in problem.json',
+    )
+
+
+def _json_list(params: Any, path: Path) -> Any:
+    """score_type_parameters as CMS stores them: a JSON value, or a string holding one."""
+    if isinstance(params, str):
+        try:
+            return json.loads(params)
+        except json.JSONDecodeError as exc:
+            raise PackageError(
+                path, f"not valid JSON: {exc.msg}", field="score_type_parameters", fix=SPEC
+            ) from None
+    return params
 
 
 def _targets(spec: Any, names: list[str], path: Path, field: str, default_prefix: int) -> list[str]:
@@ -458,15 +520,17 @@ def _regex_targets(pattern: str, names: list[str], path: Path, field: str) -> li
     return found
 
 
-def _group_subtasks(params: Any, names: list[str], path: Path) -> list[Subtask]:
+def _group_subtasks(
+    params: Any, names: list[str], path: Path, score_type: ScoreType = "GroupMin"
+) -> list[Subtask]:
+    """CMS ScoreTypeGroup parameters: `[[points, target], ...]`, GroupThreshold `[[points, target, T], ...]`;
+    targets all regexes (matched at the start of the names) or all counts (the next tests in sorted order)."""
     field = "score_type_parameters"
-    if isinstance(params, str):
-        try:
-            params = json.loads(params)
-        except json.JSONDecodeError as exc:
-            raise PackageError(path, f"not valid JSON: {exc.msg}", field=field, fix=SPEC) from None
-    if not isinstance(params, list) or not all(isinstance(p, list) and len(p) >= 2 for p in params):
-        raise PackageError(path, "expected [[points, tests-regex-or-count], ...]", field=field, fix=SPEC)
+    params = _json_list(params, path)
+    size = 3 if score_type == "GroupThreshold" else 2
+    shape = "[[points, tests-regex-or-count" + (", threshold" if size == 3 else "") + "], ...]"
+    if not isinstance(params, list) or not all(isinstance(p, list) and len(p) >= size for p in params):
+        raise PackageError(path, f"expected {shape}", field=field, fix=SPEC)
     targets = [p[1] for p in params]
     if all(isinstance(t, int) and not isinstance(t, bool) for t in targets):
         if sum(targets) > len(names):
@@ -483,19 +547,48 @@ def _group_subtasks(params: Any, names: list[str], path: Path) -> list[Subtask]:
         raise PackageError(path, "test targets must be all counts or all regexes", field=field, fix=SPEC)
     subtasks = []
     for i, (p, tests) in enumerate(zip(params, chosen, strict=True)):
-        if not isinstance(p[0], int | float) or p[0] < 0:
+        if not _is_number(p[0]) or p[0] < 0:
             raise PackageError(path, "points must be a number >= 0", field=f"{field}.{i}.0", fix=SPEC)
-        subtasks.append(Subtask(name=f"subtask{i}", points=float(p[0]), tests=tests))
+        threshold = None
+        if size == 3:
+            if not _is_number(p[2]):
+                raise PackageError(path, "threshold must be a number", field=f"{field}.{i}.2", fix=SPEC)
+            threshold = float(p[2])
+        subtasks.append(
+            Subtask(
+                name=f"subtask{i}",
+                points=float(p[0]),
+                tests=tests,
+                stop_on_failure=True,  # a zero settles a group type's subtask (see scoring/cms.py)
+                score_type=score_type,
+                threshold=threshold,
+            )
+        )
     return subtasks
 
 
 def _sum_subtasks(points: Any, names: list[str], path: Path) -> list[Subtask]:
-    """CMS score type Sum: every test counts on its own, so each is a one-test subtask."""
-    if not isinstance(points, int | float) or isinstance(points, bool) or points < 0:
+    """CMS score type Sum: every test is worth `points` × its outcome. CMS's "max subtask" task score sees
+    no groups there and takes the best submission's total, so the task is one subtask ("all") worth
+    points × the number of tests, whose score is points × the sum of the outcomes; it never stops early."""
+    if isinstance(points, str):
+        try:
+            points = json.loads(points)
+        except json.JSONDecodeError:
+            pass
+    if not _is_number(points) or points < 0:
         raise PackageError(
             path, "Sum needs the points of one test", field="score_type_parameters", fix="e.g. 10"
         )
-    return [Subtask(name=n, points=float(points), tests=[n]) for n in names]
+    return [
+        Subtask(
+            name="all",
+            points=float(points) * len(names),
+            tests=list(names),
+            stop_on_failure=False,
+            score_type="Sum",
+        )
+    ]
 
 
 def _checker(root: Path, params: dict[str, Any], json_path: Path) -> Checker:
@@ -505,7 +598,8 @@ def _checker(root: Path, params: dict[str, Any], json_path: Path) -> Checker:
             raise PackageError(
                 folder, "task_type_params ask for a checker but there is none", fix="add checker/checker.cpp"
             )
-        return Checker(kind=CheckerKind.DIFF)
+        # CMS without a checker: white diff (lines equal up to whitespace, case-sensitive), not tokens.
+        return Checker(kind=CheckerKind.WHITE_DIFF, case_sensitive=True)
     files = sorted(p for p in folder.iterdir() if p.is_file())
     sources = [p for p in files if p.suffix in SOURCE_SUFFIXES]
     main = [p for p in sources if p.stem == "checker"] or sources
@@ -539,6 +633,16 @@ def _graders(
         if "cpp" in out:
             out["cpp"].extend(headers)
 
+    if task_type == TaskType.TWO_STEPS:
+        # The manager is compiled with the submission's own files (it is their main), headers beside.
+        manager = [p for p in files if p.stem == "manager" and p.suffix in LANGUAGE_OF]
+        if not manager:
+            raise PackageError(folder, "TwoSteps task without a manager", fix="add graders/manager.cpp")
+        for p in manager:
+            out.setdefault(LANGUAGE_OF[p.suffix], []).append(p)
+        if "cpp" in out:
+            out["cpp"].extend(headers)
+        return out, []
     if task_type == TaskType.BATCH and params.get("compilation") == "grader":
         add(("grader",))
         if not out:

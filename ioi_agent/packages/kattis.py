@@ -3,6 +3,7 @@ keys `limits.time_limit`, `limits.time_multipliers`, list-valued `type` and mult
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ class TestdataYaml(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
+    grading: str | None = None
     grader_flags: str | None = None
     accept_score: float | None = None
     reject_score: float | None = None
@@ -71,6 +73,18 @@ class TestdataYaml(BaseModel):
         if v is not None and v not in ("break", "continue"):
             raise ValueError("must be 'break' or 'continue'")
         return v
+
+    @field_validator("grading")
+    @classmethod
+    def _grading(cls, v: str | None) -> str | None:
+        if v is not None and v not in ("default", "custom"):
+            raise ValueError("must be 'default' or 'custom'")
+        return v
+
+    @field_validator("grader_flags", mode="before")
+    @classmethod
+    def _flags_text(cls, v: Any) -> Any:
+        return None if v is None else str(v)
 
     @field_validator("range")
     @classmethod
@@ -118,11 +132,14 @@ def load_kattis(root: Path) -> Problem:
     if not data_dir.is_dir():
         raise PackageError(data_dir, "missing test data folder", fix="add data/sample and data/secret")
     tests: dict[str, TestCase] = {}
-    group_tree = _load_group(data_dir, root, tests, _root_config())
+    grader = _grader(root) if scoring else []
+    group_tree = _load_group(data_dir, root, tests, _root_config(), grader)
     if not tests:
         raise PackageError(data_dir, "no tests found (NAME.in files)", fix="add tests under data/secret/")
 
     checker, manager = _checker(root, validation, meta.validator_flags, interactive or multi_pass)
+    if scoring and "score" in validation[1:]:
+        checker = checker.model_copy(update={"writes_score": True})
     task_type = TaskType.INTERACTIVE if interactive else TaskType.MULTI_PASS if multi_pass else TaskType.BATCH
     limits = _limits(root, meta.limits)
     title = meta.name if isinstance(meta.name, str) else (meta.name or {}).get("en") or root.name
@@ -136,7 +153,7 @@ def load_kattis(root: Path) -> Problem:
         limits=limits,
         tests=tests,
         samples=[n for n, t in tests.items() if t.is_sample],
-        subtasks=_subtasks(group_tree, tests, scoring, data_dir),
+        subtasks=_subtasks(group_tree, tests, scoring, data_dir, checker.writes_score),
         groups=group_tree,
         checker=checker,
         manager_sources=manager,
@@ -148,10 +165,49 @@ def load_kattis(root: Path) -> Problem:
 
 
 def _root_config() -> dict[str, Any]:
-    return {"grader_flags": "", "accept_score": 1.0, "reject_score": 0.0, "range": None, "on_reject": "break"}
+    return {
+        "grading": "default",
+        "grader_flags": "",
+        "accept_score": 1.0,
+        "reject_score": 0.0,
+        "range": None,
+        "on_reject": "break",
+    }
 
 
-def _load_group(folder: Path, root: Path, tests: dict[str, TestCase], inherited: dict[str, Any]) -> Group:
+def _grader(root: Path) -> list[Path]:
+    """The sources of the package's custom grader (graders/: at most one program, a file or a folder)."""
+    folder = root / "graders"
+    if not folder.is_dir():
+        return []
+    programs = [p for p in sorted(folder.iterdir()) if p.is_dir() or p.suffix in SOURCE_SUFFIXES]
+    if len(programs) > 1:
+        raise PackageError(folder, "there is more than one custom grader", fix="keep one program in graders/")
+    if not programs:
+        return []
+    program = programs[0]
+    if not program.is_dir():
+        return [program]
+    sources = sorted(p for p in program.iterdir() if p.suffix in SOURCE_SUFFIXES)
+    if not sources:
+        raise PackageError(program, "grader folder has no source file", fix="add NAME.cpp or NAME.py")
+    return sources
+
+
+def _default_modes(flags: list[str]) -> tuple[str, str]:
+    """The default grader's score and verdict modes for these flags (the last one given wins)."""
+    score, verdict = "sum", "worst_error"
+    for flag in flags:
+        if flag in ("sum", "avg", "min", "max"):
+            score = flag
+        if flag in ("worst_error", "no_errors", "first_error", "always_accept"):
+            verdict = flag
+    return score, verdict
+
+
+def _load_group(
+    folder: Path, root: Path, tests: dict[str, TestCase], inherited: dict[str, Any], grader: list[Path]
+) -> Group:
     config = dict(inherited)
     td_path = folder / "testdata.yaml"
     if td_path.is_file():
@@ -160,10 +216,17 @@ def _load_group(folder: Path, root: Path, tests: dict[str, TestCase], inherited:
     flags = str(config["grader_flags"]).split()
     lo, hi = (float(x) for x in config["range"].split()) if config["range"] else (float("-inf"), float("inf"))
     name = folder.relative_to(root / "data").as_posix() if folder != root / "data" else ""
+    if config["grading"] == "custom" and not grader:
+        raise PackageError(
+            td_path if td_path.is_file() else folder,
+            "grading is custom but the package has no grader",
+            fix="add the grader program to graders/",
+        )
+    score_mode, verdict_mode = _default_modes(flags)
     group = Group(
         name=name,
-        aggregation="min" if "min" in flags else "sum",
-        first_error="first_error" in flags,
+        aggregation=score_mode,
+        first_error=verdict_mode == "first_error",
         accept_if_any_accepted="accept_if_any_accepted" in flags,
         ignore_sample="ignore_sample" in flags,
         accept_score=float(config["accept_score"]),
@@ -171,13 +234,18 @@ def _load_group(folder: Path, root: Path, tests: dict[str, TestCase], inherited:
         range_min=lo,
         range_max=hi,
         on_reject=config["on_reject"],
+        grading=config["grading"],
+        grader_flags=flags,
+        grader=grader if config["grading"] == "custom" else [],
     )
     is_sample = name == "sample" or name.startswith("sample/")
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.is_dir():
             if name == "" and entry.name not in ("sample", "secret"):
                 continue  # e.g. data/invalid_input: not judged
-            group.children.append(_load_group(entry, root, tests, config))
+            child = _load_group(entry, root, tests, config, grader)
+            group.children.append(child)
+            group.items.append(("group", child.name))
         elif entry.suffix == ".in":
             test_name = entry.relative_to(root / "data").with_suffix("").as_posix()
             answer = entry.with_suffix(".ans")
@@ -191,6 +259,7 @@ def _load_group(folder: Path, root: Path, tests: dict[str, TestCase], inherited:
                 name=test_name, input=follow_link(entry), answer=follow_link(answer), is_sample=is_sample
             )
             group.tests.append(test_name)
+            group.items.append(("test", test_name))
     return group
 
 
@@ -221,13 +290,57 @@ def follow_link(path: Path) -> Path:
     return current
 
 
-def group_max_score(group: Group) -> float:
-    """The best score a group can give (its points in the IOI view)."""
-    parts = [group.accept_score for _ in group.tests] + [group_max_score(c) for c in group.children]
+def group_max_score(group: Group, writes_score: bool = False) -> float:
+    """The best score a group can give (its points in the IOI view).
+
+    A group graded by the package's grader, or whose tests the validator scores, has its range's top as
+    its best (the package says so there); otherwise the default grader's aggregate of the best each child
+    can give (accept_score for a test), kept in the range."""
+    if (group.grading == "custom" or writes_score) and math.isfinite(group.range_max):
+        return group.range_max
+    parts = [group.accept_score for _ in group.tests] + [
+        group_max_score(c, writes_score) for c in group.children
+    ]
+    if group.ignore_sample:
+        parts = parts[-1:]
     if not parts:
         return 0.0
-    best = min(parts) if group.aggregation == "min" else sum(parts)
+    mode = group.aggregation
+    best = min(parts) if mode == "min" else max(parts) if mode == "max" else sum(parts)
+    if mode == "avg":
+        best /= len(parts)
     return min(best, group.range_max)
+
+
+def surely_rejected(group: Group) -> bool:
+    """Whether a rejected test anywhere in the group surely makes the group's verdict a rejection."""
+    _, verdict_mode = _default_modes(group.grader_flags)
+    if group.grading == "custom" or group.accept_if_any_accepted or group.ignore_sample:
+        return False
+    if verdict_mode == "always_accept" and group.grader_flags:
+        return False
+    return all(surely_rejected(c) for c in group.children)
+
+
+def stops_at_first_rejection(group: Group) -> bool:
+    """Whether Kattis judges nothing more of this group after its first rejected test: then the judge
+    may stop the group's chain there (otherwise it runs every test and the group rule picks the judged).
+
+    True when every group inside breaks on a rejection and a subgroup followed by more items surely
+    passes its rejection up."""
+    if group.on_reject != "break":
+        return False
+    items = group.items or [("test", t) for t in group.tests] + [("group", c.name) for c in group.children]
+    children = {c.name: c for c in group.children}
+    for i, (kind, name) in enumerate(items):
+        if kind != "group":
+            continue
+        child = children[name]
+        if not stops_at_first_rejection(child):
+            return False
+        if i + 1 < len(items) and not surely_rejected(child):
+            return False
+    return True
 
 
 def group_tests(group: Group) -> list[str]:
@@ -237,7 +350,9 @@ def group_tests(group: Group) -> list[str]:
     return out
 
 
-def _subtasks(tree: Group, tests: dict[str, TestCase], scoring: bool, data_dir: Path) -> list[Subtask]:
+def _subtasks(
+    tree: Group, tests: dict[str, TestCase], scoring: bool, data_dir: Path, writes_score: bool = False
+) -> list[Subtask]:
     secret = next((c for c in tree.children if c.name == "secret"), None)
     if secret is None:
         raise PackageError(data_dir / "secret", "missing secret test data", fix="add data/secret/ with tests")
@@ -246,11 +361,11 @@ def _subtasks(tree: Group, tests: dict[str, TestCase], scoring: bool, data_dir: 
         return [Subtask(name="all", points=PASS_FAIL_POINTS, tests=names + group_tests(secret))]
     subtasks = []
     if secret.tests:
-        loose = Group(**{**secret.model_dump(), "children": []})
+        loose = Group(**{**secret.model_dump(), "children": [], "items": []})
         subtasks.append(
             Subtask(
                 name="secret",
-                points=group_max_score(loose),
+                points=group_max_score(loose, writes_score),
                 tests=list(secret.tests),
                 stop_on_failure=secret.on_reject == "break" and secret.aggregation == "min",
             )
@@ -259,9 +374,9 @@ def _subtasks(tree: Group, tests: dict[str, TestCase], scoring: bool, data_dir: 
         subtasks.append(
             Subtask(
                 name=child.name.removeprefix("secret/"),
-                points=group_max_score(child),
+                points=group_max_score(child, writes_score),
                 tests=group_tests(child),
-                stop_on_failure=child.on_reject == "break",
+                stop_on_failure=stops_at_first_rejection(child),
             )
         )
     return subtasks
@@ -345,8 +460,10 @@ def _include_files(root: Path) -> dict[str, list[Path]]:
         return out
     for lang_dir in sorted(folder.iterdir()):
         lang = "default" if lang_dir.name == "default" else LANGUAGE_FOLDERS.get(lang_dir.name)
-        if lang and lang_dir.is_dir():
-            out.setdefault(lang, []).extend(sorted(p for p in lang_dir.iterdir() if p.is_file()))
+        if lang and lang_dir.is_dir():  # files and folders: Kattis copies the whole tree
+            out.setdefault(lang, []).extend(
+                sorted(p for p in lang_dir.iterdir() if p.is_file() or p.is_dir())
+            )
     default = out.pop("default", [])
     for lang in ("cpp", "python"):
         if default:

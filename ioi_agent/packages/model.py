@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,10 +20,14 @@ class TaskType(StrEnum):
     COMMUNICATION = "communication"  # a manager talks to N concurrent contestant processes through FIFOs
     MULTI_PASS = "multi_pass"  # the contestant runs again on input the validator writes (Kattis multi-pass)
     OUTPUT_ONLY = "output_only"  # the submission is the outputs themselves
+    # CMS TwoSteps: the submission's files, compiled with the package's manager, run twice at once
+    # (`prog 0 FIFO` reads the input, `prog 1 FIFO` writes the output), the output then checked.
+    TWO_STEPS = "two_steps"
 
 
 class CheckerKind(StrEnum):
-    DIFF = "diff"  # built in: whitespace-separated tokens, optional float tolerance
+    DIFF = "diff"  # built in: whitespace-separated tokens, optional float tolerance (Kattis default)
+    WHITE_DIFF = "white_diff"  # built in, CMS without checker: lines equal up to runs of whitespace
     KATTIS = "kattis"  # output validator: exit 42/43, score.txt in the feedback folder
     CMS = "cms"  # `checker input correct_output contestant_output`; score on stdout, message on stderr
     TESTLIB = "testlib"  # `checker input contestant_output answer`; exit 0/1/2/3/7 with `points X`
@@ -39,6 +44,8 @@ class Checker(BaseModel):
     float_rel_tol: float | None = None
     case_sensitive: bool = False
     space_change_sensitive: bool = False
+    # Kattis `validation: custom score`: the validator's score.txt is the test's score (an absolute value).
+    writes_score: bool = False
 
 
 class TestCase(BaseModel):
@@ -65,16 +72,30 @@ class Group(BaseModel):
     range_min: float = float("-inf")
     range_max: float = float("inf")
     on_reject: str = "break"  # "break" or "continue"
+    # The whole testdata.yaml grading setup, as Kattis applies it (ioi_agent/scoring/kattis.py):
+    grading: str = "default"  # "custom": the package's grader (graders/) aggregates this group
+    grader_flags: list[str] = Field(default_factory=list)  # arguments of the (default or custom) grader
+    grader: list[Path] = Field(default_factory=list)  # custom grader sources (grading: custom)
+    # Tests and subgroups in package order (file names sorted), as (kind, name): kind "test" or "group".
+    items: list[tuple[str, str]] = Field(default_factory=list)
+
+
+# CMS score types (see ioi_agent/scoring/cms.py); Kattis problems keep the default, GroupMin.
+ScoreType = Literal["GroupMin", "GroupMul", "GroupThreshold", "Sum"]
 
 
 class Subtask(BaseModel):
-    """The IOI view of scoring: points × min over the tests' scores (CMS GroupMin)."""
+    """The IOI view of scoring: points × the score type's reduction of the tests' scores (see
+    `ioi_agent.scoring.cms`): GroupMin (min, the default), GroupMul (product), GroupThreshold (1 when every
+    test scores in (0, threshold], else 0), Sum (the mean: each test is worth points / its test count)."""
 
     name: str
     points: float
     tests: list[str]
     # Stop at the first failing test (IOI, Kattis on_reject: break with min). Tests not run score nothing.
     stop_on_failure: bool = True
+    score_type: ScoreType = "GroupMin"
+    threshold: float | None = None  # GroupThreshold only
 
 
 class Limits(BaseModel):
@@ -109,6 +130,10 @@ class Problem(BaseModel):
     # Interactor (interactive), manager (communication) or multi-pass validator sources.
     manager_sources: list[Path] = Field(default_factory=list)
     num_processes: int = 1  # communication: contestant processes
+    # Batch with file I/O (CMS `io_0_inputfile` / `io_1_outputfile`): the program reads this file from its
+    # working folder instead of stdin / writes this one instead of stdout; "" = stdin / stdout.
+    input_file: str = ""
+    output_file: str = ""
     validation_passes: int = 1  # multi-pass: at most this many passes
     # Files compiled together with a submission, by language ("cpp", "python"); Kattis include/ or CMS graders/.
     grader_files: dict[str, list[Path]] = Field(default_factory=dict)

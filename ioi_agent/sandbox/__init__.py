@@ -101,6 +101,9 @@ class SandboxPool:
         self.mounts = Mounts(inputs=inputs, binaries=binaries, executor=stage_executor(cache))
         self.session = Path(tempfile.mkdtemp(prefix="ioi-agent-boxes-"))
         os.chmod(self.session, 0o755)
+        # The judge's own files (outputs copied out of boxes, trusted programs' folders): no box sees it.
+        self.private = self.session / "host"
+        self.private.mkdir(mode=0o700)
         self.boxes = [
             backend.make_box(i, self.mounts, self.session / f"box{i}", memory_cap_mb) for i in range(size)
         ]

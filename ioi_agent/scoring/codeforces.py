@@ -145,14 +145,20 @@ class Attempt(BaseModel):
         return self
 
 
+def is_penalty_free(compiled: bool, pretests_passed: bool, failed_test: int | None) -> bool:
+    """Codeforces counts no penalty for a compilation error nor for a submission rejected on test 1 (the
+    first pretest); `failed_test` is the 1-based test it failed on, None when unknown or none."""
+    return not compiled or (not pretests_passed and failed_test == 1)
+
+
 def attempt_from_outcome(minute: int, outcome: CodeforcesOutcome) -> Attempt:
     """The Attempt a judged submission (see `judge_codeforces`) makes at `minute`."""
-    free = not outcome.pretests_passed and (outcome.pretest_verdict == Verdict.CE or outcome.failed_test == 1)
+    compiled = outcome.pretest_verdict != Verdict.CE
     return Attempt(
         minute=minute,
         pretests_passed=outcome.pretests_passed,
         accepted_system=outcome.accepted,
-        penalty_free=free,
+        penalty_free=is_penalty_free(compiled, outcome.pretests_passed, outcome.failed_test),
     )
 
 

@@ -129,6 +129,7 @@ class _Judged(BaseModel):
     pretests_passed: bool
     pretest_verdict: Verdict
     verdict: Verdict | None = None  # over all hidden tests (IOI feedback shows it); None in older logs
+    failed_test: int | None = None  # 1-based pretest the Codeforces chain failed on; None if they passed
 
 
 class OfficialGrader:
@@ -236,6 +237,7 @@ class OfficialGrader:
             compiled=judged.compiled,
             verdict=judged.pretest_verdict,
             pretests_passed=judged.pretests_passed,
+            failed_test=judged.failed_test,
         )
 
     def records(self) -> list[Feedback]:
@@ -364,6 +366,7 @@ class OfficialGrader:
             pretests_passed=pretests_ok,
             pretest_verdict=verdict,
             verdict=worst(s.verdict for s in result.subtasks if s.name in names),
+            failed_test=None if pretests_ok or failed is None else failed + 1,
         )
 
     # --- the log --------------------------------------------------------------------------------

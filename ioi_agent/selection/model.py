@@ -156,3 +156,4 @@ class Feedback(BaseModel):
     subtask_scores: dict[str, float] | None = None  # IOI only
     verdict: Verdict | None = None  # Codeforces: verdict on the pretests
     pretests_passed: bool | None = None  # Codeforces only
+    failed_test: int | None = None  # Codeforces: 1-based pretest it failed on, as Codeforces shows it

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ioi_agent.judge.compile import CompiledProgram, Compiler
-from ioi_agent.judge.verdict import runtime_verdict
+from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.packages.model import Problem, TaskType
 from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend
 from ioi_agent.sandbox.base import BOX_WORK, ProcSpec

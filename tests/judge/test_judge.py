@@ -491,8 +491,10 @@ def test_multi_pass_task(judges: JudgeFactory, sources: Path) -> None:
 def test_custom_score_partial_credit(judges: JudgeFactory, sources: Path) -> None:
     result = judges("score").judge_sources([sources / "half_on_t2.cpp"])[0]
     assert result.verdict == Verdict.AC
-    assert [(s.name, s.score) for s in result.subtasks] == [("group1", 20), ("group2", 60)]
-    assert result.score == 80
+    # Kattis legacy: score.txt is the test's score itself, not a fraction of accept_score; the groups
+    # (grader_flags: min) take the smallest. A test without score.txt counts 1.
+    assert [(s.name, s.score) for s in result.subtasks] == [("group1", 0.5), ("group2", 1.0)]
+    assert result.score == 1.5
     assert [t.score for t in result.subtasks[0].tests] == [1.0, 0.5]
 
 

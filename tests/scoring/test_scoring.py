@@ -7,7 +7,8 @@ import itertools
 
 import pytest
 
-from ioi_agent.judge.verdict import PRECEDENCE, Verdict, runtime_verdict, worst
+from ioi_agent.judge.outcomes import runtime_verdict
+from ioi_agent.judge.verdict import PRECEDENCE, Verdict, worst
 from ioi_agent.packages.model import Group
 from ioi_agent.sandbox.base import ProcResult
 from ioi_agent.scoring import codeforces, ioi, kattis
@@ -91,27 +92,32 @@ def test_group_rejected_test_scores_reject_score() -> None:
 
 def test_group_first_error_versus_worst() -> None:
     outcomes = {"a": (AC, 1.0), "b": (WA, 0.0), "c": (TLE, 0.0)}
-    assert kattis.group_result(group(["a", "b", "c"], first_error=True), outcomes)[0] == WA
-    assert kattis.group_result(group(["a", "b", "c"]), outcomes)[0] == TLE
+    go_on = {"on_reject": "continue"}
+    assert kattis.group_result(group(["a", "b", "c"], first_error=True, **go_on), outcomes)[0] == WA
+    assert kattis.group_result(group(["a", "b", "c"], **go_on), outcomes)[0] == TLE
     # first_error follows the group's order, not the precedence.
-    assert kattis.group_result(group(["c", "b"], first_error=True), outcomes)[0] == TLE
+    assert kattis.group_result(group(["c", "b"], first_error=True, **go_on), outcomes)[0] == TLE
+    # on_reject: break (the default) grades the children judged up to the first rejection only.
+    assert kattis.group_result(group(["a", "b", "c"]), outcomes)[0] == WA
 
 
 def test_group_accept_if_any_accepted() -> None:
     outcomes = {"a": (WA, 0.0), "b": (AC, 1.0)}
-    assert kattis.group_result(group(["a", "b"], accept_if_any_accepted=True), outcomes)[0] == AC
-    assert kattis.group_result(group(["a", "b"]), outcomes)[0] == WA
+    go_on = {"on_reject": "continue"}
+    assert kattis.group_result(group(["a", "b"], accept_if_any_accepted=True, **go_on), outcomes)[0] == AC
+    assert kattis.group_result(group(["a", "b"], **go_on), outcomes)[0] == WA
     none_ok = {"a": (WA, 0.0), "b": (RE, 0.0)}
-    assert kattis.group_result(group(["a", "b"], accept_if_any_accepted=True), none_ok)[0] == RE
+    any_ok = group(["a", "b"], accept_if_any_accepted=True, on_reject="continue")
+    assert kattis.group_result(any_ok, none_ok)[0] == RE
 
 
 def test_group_ignore_sample() -> None:
     sample = group(["s"], name="sample")
     secret = group(["x"], name="secret", accept_score=50)
     outcomes = {"s": (WA, 0.0), "x": (AC, 1.0)}
-    root = Group(name="", children=[sample, secret], ignore_sample=True)
+    root = Group(name="", children=[sample, secret], ignore_sample=True, on_reject="continue")
     assert kattis.group_result(root, outcomes) == (AC, 50.0)
-    counted = Group(name="", children=[sample, secret])
+    counted = Group(name="", children=[sample, secret], on_reject="continue")
     assert kattis.group_result(counted, outcomes) == (WA, 50.0)
 
 

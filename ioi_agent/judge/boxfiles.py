@@ -1,0 +1,61 @@
+"""Reading what a program left in its box, without following anything the program planted.
+
+A box's work folder is writable by the program: any component of a path below it may have been swapped
+for a symbolic link to a host file, or the file itself for a FIFO that blocks its reader. So the host
+walks the path one component at a time from the work folder (which the program cannot replace: its
+parent belongs to the judge), each with O_NOFOLLOW, opens the file without blocking, accepts only a
+regular file, and copies at most `cap` bytes into a file of its own that checkers then read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+
+
+def open_below(root: Path, relative: str) -> int | None:
+    """An fd of the regular file `root/relative`, or None when any component is missing, a link, or
+    the file is not a regular file."""
+    parts = [p for p in relative.split("/") if p]
+    if not parts or any(p in (".", "..") for p in parts):
+        return None
+    try:
+        fd = os.open(root, _DIR_FLAGS)
+    except OSError:
+        return None
+    try:
+        for part in parts[:-1]:
+            nxt = os.open(part, _DIR_FLAGS, dir_fd=fd)
+            os.close(fd)
+            fd = nxt
+        file_fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(os.fstat(file_fd).st_mode):
+        os.close(file_fd)
+        return None
+    return file_fd
+
+
+def copy_out(root: Path, relative: str, dest: Path, cap: int) -> bool:
+    """Copy the box file `root/relative` to the judge's own `dest` (at most `cap` bytes); an absent or
+    unsafe file leaves `dest` empty. Returns whether a regular file was there."""
+    fd = open_below(root, relative)
+    with open(dest, "wb") as out:
+        if fd is None:
+            return False
+        with os.fdopen(fd, "rb") as src:
+            left = cap
+            while left > 0:
+                chunk = src.read(min(1 << 20, left))
+                if not chunk:
+                    break
+                out.write(chunk)
+                left -= len(chunk)
+    return True

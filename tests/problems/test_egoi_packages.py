@@ -1,0 +1,62 @@
+"""The EGOI 2024 packages in ../shared/data/kattis/egoi-2024, judged as Kattis judges them: every labelled
+program in submissions/<label>/ must get what its folder promises (judge/labels.py, the legacy spec's
+table): accepted = AC with the full 100 points, partially_accepted = a score strictly between 0 and 100,
+wrong_answer = verdict WA. The packages use everything of the legacy format at once: interactive
+validators with scores (gardendecorations, lightbulbs), a scoring validator (makethemmeet), nested test
+groups, custom graders (graders/grader.py: rescale, lamps_*), include/ runners in C++ and Python, and a time
+limit derived from the slowest accepted submission. The programs are read in place, never copied."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ioi_agent.judge.labels import label_expectation, label_satisfied
+from ioi_agent.judge.runner import Judge
+from ioi_agent.judge.store import ResultStore
+from ioi_agent.packages import load_problem
+from tests.conftest import SHARED
+
+EGOI = SHARED / "data" / "kattis" / "egoi-2024"
+PACKAGES = ["gardendecorations", "lightbulbs", "makethemmeet"]
+MULTIPLIERS = {"gardendecorations": 15, "lightbulbs": 3, "makethemmeet": 4.25}
+
+pytestmark = pytest.mark.slow
+
+
+def test_packages_load_with_their_grading() -> None:
+    if not EGOI.is_dir():
+        pytest.skip("../shared/data/kattis/egoi-2024 is not beside this checkout")
+    for name in PACKAGES:
+        problem = load_problem(EGOI / name)
+        assert problem.scoring and problem.checker.writes_score, name
+        assert problem.max_score == pytest.approx(100), name
+        assert problem.limits.time_s is None and problem.limits.time_multiplier == MULTIPLIERS[name]
+        for subtask in problem.subtasks:
+            group = next(g for g in problem.groups.children[1].children if g.name.endswith(subtask.name))
+            assert group.grading == "custom" and group.grader and group.grader[0].name == "grader.py"
+            assert subtask.stop_on_failure  # one nested group: its first rejection ends the subtask
+        assert len(problem.submissions) >= 17
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_every_labelled_submission_gets_its_label(name: str, tmp_path) -> None:
+    if not (EGOI / name).is_dir():
+        pytest.skip(f"../shared/data/kattis/egoi-2024/{name} is not beside this checkout")
+    problem = load_problem(EGOI / name)
+    start = time.monotonic()
+    with Judge(problem, jobs=2, store=ResultStore(tmp_path / "results.sqlite")) as judge:
+        assert judge.time_limit >= 1 and judge.time_limit == int(judge.time_limit)
+        assert "slowest accepted" in problem.limits.time_source
+        results = judge.judge_sources([s.path for s in problem.submissions])
+    wrong = []
+    for sub, result in zip(problem.submissions, results, strict=True):
+        if not label_satisfied(sub.label, result, problem.max_score):
+            wrong.append(
+                f"{sub.label}/{sub.path.name}: {result.verdict} {result.score:g} "
+                f"{[(s.name, s.score) for s in result.subtasks]}, expected {label_expectation(sub.label)}"
+            )
+    elapsed = time.monotonic() - start
+    print(f"{name}: {len(results) - len(wrong)}/{len(results)} agree in {elapsed:.0f} s")
+    assert not wrong, "\n".join(wrong)

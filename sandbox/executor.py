@@ -7,8 +7,18 @@ Protocol: one JSON object per line on stdin, one JSON object per line on stdout,
             "cpu_s": float, "wall_s": float, "mem_mb": int|null, "out_mb": int, "nproc": int,
             "env": {..}, "clean_dirs": [path, ...]}
   reply    {"id": str, "results": [ProcResult, ...]} or {"id": str, "error": str}
-Limits: CPU time is polled from /proc and backed by RLIMIT_CPU; wall time by a deadline; memory by
-RLIMIT_AS (the stack may grow up to it); output by RLIMIT_FSIZE; processes by RLIMIT_NPROC.
+  cgroups  {"cgroups": {"version": 1|2, "slots": [{name: fd index}, ...]}} with the files attached
+           (SCM_RIGHTS, socket channel only), answered {"ok": true}: the run slots (ioi_agent/sandbox/
+           cgroups.py); proc j of a request runs in slot j, with all its children and threads.
+Limits: with slots, memory is the slot's cgroup limit over all the run's processes together, the peak is
+the group's peak, CPU time the group's usage (children not waited for included), an OOM kill in the group
+is a memory verdict. Without them (no cgroup on the host), memory is RLIMIT_AS per process (the stack may
+grow up to it), the peak ru_maxrss, CPU time the waited-for process's. CPU time is polled, backed by
+RLIMIT_CPU; wall time by a deadline; output by RLIMIT_FSIZE; processes by RLIMIT_NPROC.
+Every run starts clean: after each request, once its processes are gone, /tmp, /dev/shm and /dev/mqueue
+are emptied, and every entry of the work folder that the request did not name (its files, working
+folders, arguments) is removed; if something cannot be removed the executor exits after replying, and the
+host starts a fresh box.
 
 Programs are started by the spawn server `launch` (launch.c) next to this file: a small C process that
 forks each program as a child of this executor (CLONE_PARENT), sets its limits and files, and execs it.
@@ -54,7 +64,14 @@ SPAWN_FAILURES = {
     3: "launcher: cannot open the run's files",
     4: "exec failed: not a runnable program",
     5: "launcher: cannot enter the working folder",
+    6: "launcher: cannot join the run's cgroup",
 }
+CGROUP_STAGE = 6
+BOX_WORK = "/box/work"
+WORK_DIRS = ("out", "tmp", "run")  # the host's folders under the work folder
+SCRATCH_ROOTS = ("/tmp", "/dev/shm", "/dev/mqueue")
+SERVER_FD_BASE = 10  # the slots' cgroup.procs files, as the spawn server holds them
+RECLAIM_ABOVE = 4 * MIB  # a finished run's charges above this (page cache, say) are dropped
 RECORD = struct.Struct("=5i")  # seq, index, pid, stage, errno
 SIGNALS_TO_RESET = (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ, signal.SIGXCPU)
 
@@ -69,6 +86,122 @@ def _not_dumpable() -> None:
         libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
     except (ImportError, OSError, AttributeError):
         pass
+
+
+def _read(fd: int) -> bytes:
+    return os.pread(fd, 4096, 0)
+
+
+def _write(fd: int, text: str) -> None:
+    os.write(fd, text.encode())
+
+
+def _field(data: bytes, key: bytes) -> int | None:
+    """The value of `key` in a flat-keyed cgroup file ("key value" lines)."""
+    for line in data.splitlines():
+        name, _, value = line.partition(b" ")
+        if name == key:
+            return int(value)
+    return None
+
+
+class Groups:
+    """The run slots the host gave this box: per slot, open control files of its cgroup(s)."""
+
+    def __init__(self) -> None:
+        self.version = 0
+        self.slots: list[dict] = []  # name -> fd; plus "limit": the memory limit last set
+        self.server_fds: list[tuple[int, int]] = []  # (our fd, the spawn server's fd)
+
+    def load(self, spec: dict, fds: list[int]) -> None:
+        self.close()
+        self.version = int(spec["version"])
+        for entry in spec["slots"]:
+            self.slots.append({key: fds[index] for key, index in entry.items()})
+        for fd in fds:
+            os.set_inheritable(fd, False)
+        target = SERVER_FD_BASE
+        for slot in self.slots:
+            procs = []
+            for key in ("procs", "procs_cpu"):
+                if key in slot:
+                    self.server_fds.append((slot[key], target))
+                    procs.append(str(target))
+                    target += 1
+            slot["server"] = ",".join(procs)
+
+    def close(self) -> None:
+        for slot in self.slots:
+            for key, fd in slot.items():
+                if isinstance(fd, int) and key != "limit":
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+        self.slots, self.server_fds, self.version = [], [], 0
+
+    def covers(self, count: int) -> bool:
+        return 0 < count <= len(self.slots)
+
+    def cpu(self, slot: dict) -> float:
+        data = _read(slot["cpu"])
+        if self.version == 1:
+            return int(data) / 1e9
+        return (_field(data, b"usage_usec") or 0) / 1e6
+
+    def oom_kills(self, slot: dict) -> int:
+        return _field(_read(slot["oom"]), b"oom_kill") or 0
+
+    def prepare(self, slot: dict, mem_mb: int | None) -> dict:
+        """Set the limit, reset the peak; the counters' values before the run."""
+        limit = int(mem_mb) * MIB if mem_mb else 0
+        if slot.get("limit") != limit:
+            if self.version == 1:
+                value = str(limit) if limit else "-1"
+                # memsw (memory + swap) may never be below memory: lower memory first, raise it last.
+                lower = bool(limit) and limit < (slot.get("limit") or 1 << 62)
+                order = ["max", "memsw"] if lower else ["memsw", "max"]
+                for key in order:
+                    if key in slot:
+                        _write(slot[key], value)
+            else:
+                _write(slot["max"], str(limit) if limit else "max")
+                if "pids" in slot:
+                    _write(slot["pids"], "max")
+            slot["limit"] = limit
+        if "peak_reset" in slot:
+            _write(slot["peak_reset"], "reset")
+        elif self.version == 1:
+            _write(slot["peak"], "0")
+        return {"cpu": self.cpu(slot), "oom": self.oom_kills(slot)}
+
+    def finish(self, slot: dict, before: dict) -> dict:
+        """The run's measures; called once none of its processes is left."""
+        peak = None
+        if "peak_reset" in slot:
+            peak = int(_read(slot["peak_reset"]))
+        elif "peak" in slot:
+            peak = int(_read(slot["peak"]))
+        return {
+            "cpu": max(0.0, self.cpu(slot) - before["cpu"]),
+            "peak_mb": None if peak is None else peak / MIB,
+            "oom": self.oom_kills(slot) > before["oom"],
+        }
+
+    def reclaim(self, slot: dict) -> None:
+        """Drop what a finished run left charged (page cache of its files), so the next starts near 0."""
+        try:
+            if int(_read(slot["current"])) <= RECLAIM_ABOVE:
+                return
+            if "empty" in slot:
+                _write(slot["empty"], "0")
+            elif "reclaim" in slot:
+                _write(slot["reclaim"], str(int(_read(slot["current"]))))
+        except (OSError, ValueError):
+            pass  # reclaim may stop short (EAGAIN): the next peak then starts a little higher
+
+
+GROUPS = Groups()
 
 
 class Spawner:
@@ -106,6 +239,7 @@ class Spawner:
                     (os.POSIX_SPAWN_DUP2, cmd_r, 0),
                     (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                     (os.POSIX_SPAWN_DUP2, self.rec_w, 3),
+                    *((os.POSIX_SPAWN_DUP2, fd, target) for fd, target in GROUPS.server_fds),
                 ],
             )
         finally:
@@ -118,7 +252,7 @@ class Spawner:
         for attempt in range(2):
             self.seq += 1
             self.failures = {}
-            message = _message(self.seq, procs)
+            message = _message(self.seq, procs, GROUPS.covers(len(procs)))
             try:
                 self._send(message)
                 return self._collect(len(procs))
@@ -186,9 +320,11 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _message(seq: int, procs: list[dict]) -> bytes:
+def _message(seq: int, procs: list[dict], grouped: bool) -> bytes:
     parts = [str(seq), str(len(procs))]
-    for spec in procs:
+    for i, spec in enumerate(procs):
+        # In a cgroup, the group's limit is the memory limit: no address-space limit on top.
+        mem = 0 if grouped or not spec.get("mem_mb") else int(spec["mem_mb"]) * MIB
         env = spec.get("env") or DEFAULT_ENV
         cpu_soft = int(spec["cpu_s"]) + 1  # a backstop; the precise limit is polled
         argv = [str(a) for a in spec["argv"]]
@@ -199,11 +335,12 @@ def _message(seq: int, procs: list[dict]) -> bytes:
             spec["stderr"] or "-",
             str(cpu_soft),
             str(cpu_soft + 1),
-            str(int(spec["mem_mb"]) * MIB if spec.get("mem_mb") else 0),
+            str(mem),
             str(int(spec.get("out_mb", 64)) * MIB),
             # +1 for the spawn server, a process of the box's uid that counts towards RLIMIT_NPROC:
             # programs keep the processes and threads they had when the executor forked them itself.
             str(int(spec.get("nproc", 64)) + 1),
+            GROUPS.slots[i]["server"] if grouped else "-",
             str(len(argv)),
             *argv,
             str(len(env)),
@@ -216,12 +353,12 @@ def _message(seq: int, procs: list[dict]) -> bytes:
     return struct.pack("=I", len(payload)) + payload
 
 
-def _set_limits(spec: dict) -> None:
+def _set_limits(spec: dict, slot: dict | None) -> None:
     import resource
 
     cpu = max(1, int(spec["cpu_s"] + 1.0))  # backstop; the precise limit is polled
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    if spec.get("mem_mb"):
+    if spec.get("mem_mb") and slot is None:
         mem = int(spec["mem_mb"]) * MIB
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     # Unlimited stack: the main thread may recurse up to the memory limit (IOI rules), while threads keep
@@ -234,7 +371,7 @@ def _set_limits(spec: dict) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _fork_spawn(spec: dict) -> tuple[int, int]:
+def _fork_spawn(spec: dict, slot: dict | None) -> tuple[int, int]:
     """Start one process from Python (no launch binary); returns (pid, error pipe read end)."""
     env = spec.get("env") or DEFAULT_ENV
     err_r, err_w = os.pipe2(os.O_CLOEXEC)
@@ -243,6 +380,9 @@ def _fork_spawn(spec: dict) -> tuple[int, int]:
         try:
             os.close(err_r)
             os.setsid()
+            for key in ("procs", "procs_cpu"):
+                if slot is not None and key in slot:
+                    os.write(slot[key], b"0")  # this process joins the run's cgroup
             for sig in SIGNALS_TO_RESET:
                 signal.signal(sig, signal.SIG_DFL)
             os.chdir(spec["cwd"])
@@ -257,7 +397,7 @@ def _fork_spawn(spec: dict) -> tuple[int, int]:
                     f.write("1000")  # if the box's memory cap is hit, the program dies, not the executor
             except OSError:
                 pass
-            _set_limits(spec)
+            _set_limits(spec, slot)
             os.execve(spec["argv"][0], spec["argv"], env)
         except BaseException as exc:  # noqa: BLE001 - report any failure to the parent
             try:
@@ -365,23 +505,26 @@ def _clean_dir(path: str) -> None:
 
 
 def run_request(procs: list[dict]) -> list[dict]:
+    grouped = GROUPS.covers(len(procs))
+    slots = GROUPS.slots[: len(procs)] if grouped else [None] * len(procs)
     for spec in procs:
         for d in spec.get("clean_dirs", []):
             _clean_dir(d)
+    before = [GROUPS.prepare(slot, spec.get("mem_mb")) if slot else None for slot, spec in zip(slots, procs)]
     start = time.monotonic()
     states = []
     use_server = USE_SERVER
     if use_server:
         spawned = SPAWNER.spawn(procs)
     for i, spec in enumerate(procs):
-        state = {"spec": spec, "pid": 0, "done": False, "result": None, "err_r": None}
+        state = {"spec": spec, "pid": 0, "done": False, "result": None, "err_r": None, "slot": slots[i]}
         try:
             if use_server:
                 pid, error = spawned[i]
                 if error:
                     raise OSError(error)
             else:
-                pid, state["err_r"] = _fork_spawn(spec)
+                pid, state["err_r"] = _fork_spawn(spec, slots[i])
             state.update(pid=pid, pidfd=os.pidfd_open(pid))
         except OSError as exc:  # fork failed: the box itself is out of processes
             message = str(exc) if str(exc).startswith("fork failed") else f"fork failed: {exc}"
@@ -398,11 +541,17 @@ def run_request(procs: list[dict]) -> list[dict]:
     while any(not s["done"] for s in states):
         now = time.monotonic()
         waits = [deadline - now]
-        for s in states:
+        for i, s in enumerate(states):
             if s["done"]:
                 continue
-            # A program just started has used no CPU yet: skip reading /proc the first time round.
-            left = s["spec"]["cpu_s"] - (0.0 if first else _cpu_of(s["pid"]))
+            # A program just started has used no CPU yet: skip reading the counters the first time round.
+            if first:
+                used = 0.0
+            elif s["slot"] is not None:  # every process of the run, children not waited for included
+                used = GROUPS.cpu(s["slot"]) - before[i]["cpu"]
+            else:
+                used = _cpu_of(s["pid"])
+            left = s["spec"]["cpu_s"] - used
             if left <= 0:
                 s["cpu_exceeded"] = True
                 _kill_group(s["pid"])
@@ -422,12 +571,116 @@ def run_request(procs: list[dict]) -> list[dict]:
                     _kill_group(s["pid"])
     if use_server:
         SPAWNER.read_records()  # failure records were written before their child exited
-    results = [_result(s, start) for s in states]
     _cleanup([s["pid"] for s in states if s["pid"]])
+    # Nothing of the request is left: the groups' counters are final.
+    measures = [GROUPS.finish(slot, b) if slot else None for slot, b in zip(slots, before)]
+    results = [_result(s, start, m) for s, m in zip(states, measures)]
+    if not _sweep(procs):
+        global DIRTY
+        DIRTY = True
+    for slot in slots:
+        if slot is not None:
+            GROUPS.reclaim(slot)
     return results
 
 
-def _result(state: dict, start: float) -> dict:
+DIRTY = False  # set when a run left something the sweep could not remove: the box exits after replying
+
+
+def _remove(path: str) -> None:
+    """Remove a file or a whole tree a program left, whatever modes it gave its folders."""
+
+    def unlock(_func, failed: str, _exc) -> None:
+        try:
+            os.chmod(os.path.dirname(failed), 0o700)
+            if os.path.isdir(failed) and not os.path.islink(failed):
+                os.chmod(failed, 0o700)
+                shutil.rmtree(failed, ignore_errors=True)
+            else:
+                os.unlink(failed)
+        except OSError:
+            pass
+
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        try:
+            os.chmod(path, 0o700)
+        except OSError:
+            pass
+        shutil.rmtree(path, onerror=unlock)
+    else:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _named(procs: list[dict]) -> set[str]:
+    """The work folder's entries (at depth 2: "out/NAME") a request names: the host reads or removes
+    them after the reply."""
+    named = set()
+    prefix = BOX_WORK + "/"
+    for spec in procs:
+        paths = [spec.get("stdin"), spec.get("stdout"), spec.get("stderr"), spec.get("cwd"), *spec["argv"]]
+        for path in paths:
+            if isinstance(path, str) and path.startswith(prefix):
+                parts = os.path.normpath(path)[len(prefix) :].split("/")
+                named.add("/".join(parts[:2]))
+    return named
+
+
+def _sweep(procs: list[dict]) -> bool:
+    """Leave nothing of this request for the next: empty the box's scratch file systems and remove what
+    the request did not name from the work folder. True when all is clean."""
+    clean = True
+    for root in SCRATCH_ROOTS:
+        try:
+            entries = os.listdir(root)
+        except OSError:
+            continue
+        for name in entries:
+            _remove(os.path.join(root, name))
+        try:
+            clean = clean and not os.listdir(root)
+        except OSError:
+            pass
+    if not os.path.isdir(BOX_WORK):
+        return clean
+    named = _named(procs)
+    try:
+        top = os.listdir(BOX_WORK)
+    except OSError:
+        return False
+    for name in top:
+        path = os.path.join(BOX_WORK, name)
+        if name not in WORK_DIRS or os.path.islink(path) or not os.path.isdir(path):
+            _remove(path)
+            continue
+        try:
+            if os.stat(path).st_mode & 0o7777 != 0o755:
+                os.chmod(path, 0o755)
+            entries = os.listdir(path)
+        except OSError:
+            clean = False
+            continue
+        for entry in entries:
+            if f"{name}/{entry}" not in named:
+                _remove(os.path.join(path, entry))
+                clean = clean and not os.path.lexists(os.path.join(path, entry))
+    for name in WORK_DIRS:
+        path = os.path.join(BOX_WORK, name)
+        if not os.path.isdir(path):
+            try:
+                os.mkdir(path, 0o755)
+            except OSError:
+                clean = False
+    return clean
+
+
+def _result(state: dict, start: float, measure: dict | None) -> dict:
     if state["result"] is not None:
         return state["result"]
     spec = state["spec"]
@@ -436,17 +689,26 @@ def _result(state: dict, start: float) -> dict:
         spawn_error = os.read(state["err_r"], 1000).decode("utf-8", "replace")
         os.close(state["err_r"])
     failure = SPAWNER.failures.get(state["pid"])
+    if failure and failure[0] == CGROUP_STAGE:  # the box's fault, not the program's
+        raise RuntimeError(f"cannot join the run's cgroup: {os.strerror(failure[1])}")
     if failure:
         spawn_error = f"{SPAWN_FAILURES.get(failure[0], 'launcher failed')} ({os.strerror(failure[1])})"
     status, usage = state["status"], state["usage"]
     sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     cpu = usage.ru_utime + usage.ru_stime
     peak_mb = usage.ru_maxrss / 1024.0
+    oom_killed = False
+    if measure is not None:  # the run's cgroup: all its processes together
+        cpu = measure["cpu"]
+        if measure["peak_mb"] is not None:
+            peak_mb = measure["peak_mb"]
+        oom_killed = measure["oom"]
     stderr_tail = _tail(spec.get("stderr"))
     mem_mb = spec.get("mem_mb")
     failed = sig is not None or os.WEXITSTATUS(status) != 0
     mem_exceeded = bool(mem_mb) and (
-        peak_mb > mem_mb
+        oom_killed
+        or peak_mb > mem_mb
         or (failed and (peak_mb >= 0.9 * mem_mb or any(m in stderr_tail for m in OOM_MARKERS)))
         or "MemoryError" in spawn_error
     )

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from ioi_agent.contest.ioi import ContestSettings, check_settings, open_task, task_state
 from ioi_agent.contest.sources import CandidateSource
+from ioi_agent.files import atomic_write, folder_lock
 from ioi_agent.rating.estimate import ContestResults, ModelResults
 from ioi_agent.scoring.codeforces import (
     Attempt,
@@ -146,9 +147,7 @@ def run_problem(
         random_solve_probability=random_expected_codeforces(accepted, rules.max_submissions),
         oracle_solvable=bool(oracle_codeforces(accepted, rules.max_submissions)),
     )
-    tmp = done.with_suffix(".tmp")
-    tmp.write_text(result.model_dump_json(indent=1))
-    tmp.replace(done)
+    atomic_write(done, result.model_dump_json(indent=1))
     status = "solved" if any(s.accepted_system for s in subs) else "not solved"
     log(f"{letter} {result.task}: {status} after {len(subs)} submissions (minute {result.end_minute:g})")
     return result
@@ -182,38 +181,41 @@ def run_codeforces_contest(
     embedded_default: bool = False,
     log: Log = print,
 ) -> CodeforcesContestResult:
-    check_settings(state, settings)
-    results: list[CfProblemResult] = []
-    minute = 0.0
-    for i, (path, value) in enumerate(zip(problems, settings.values, strict=True)):
-        res = run_problem(
-            path,
-            problem_letter(i),
-            value,
-            minute,
-            source,
-            settings,
-            task_state(state, path),
-            sandbox=sandbox,
-            jobs=jobs,
-            log=log,
+    with folder_lock(state, "contest state folder"):
+        check_settings(state, settings)
+        results: list[CfProblemResult] = []
+        minute = 0.0
+        for i, (path, value) in enumerate(zip(problems, settings.values, strict=True)):
+            res = run_problem(
+                path,
+                problem_letter(i),
+                value,
+                minute,
+                source,
+                settings,
+                task_state(state, path),
+                sandbox=sandbox,
+                jobs=jobs,
+                log=log,
+            )
+            results.append(res)
+            minute = res.end_minute
+        outcome = contest_result([attempts_of(p) for p in results], mode=settings.scoring)  # type: ignore[arg-type]
+        entry = (
+            ContestResults.from_outcome(settings.contest_id, outcome) if settings.contest_id >= 1 else None
         )
-        results.append(res)
-        minute = res.end_minute
-    outcome = contest_result([attempts_of(p) for p in results], mode=settings.scoring)  # type: ignore[arg-type]
-    entry = ContestResults.from_outcome(settings.contest_id, outcome) if settings.contest_id >= 1 else None
-    result = CodeforcesContestResult(
-        settings=settings,
-        source=source.description,
-        embedded_default=embedded_default,
-        problems=results,
-        outcome=outcome,
-        random_expected_solved=sum(p.random_solve_probability for p in results),
-        oracle_solved=sum(p.oracle_solvable for p in results),
-        results=entry,
-    )
-    (state / "contest.json").write_text(json.dumps(result.model_dump(mode="json"), indent=1))
-    if entry is not None:
-        doc = ModelResults(model=source.description, scoring=settings.scoring, contests=[entry])
-        (state / "rating-results.json").write_text(doc.model_dump_json(indent=1))
-    return result
+        result = CodeforcesContestResult(
+            settings=settings,
+            source=source.description,
+            embedded_default=embedded_default,
+            problems=results,
+            outcome=outcome,
+            random_expected_solved=sum(p.random_solve_probability for p in results),
+            oracle_solved=sum(p.oracle_solvable for p in results),
+            results=entry,
+        )
+        atomic_write(state / "contest.json", json.dumps(result.model_dump(mode="json"), indent=1))
+        if entry is not None:
+            doc = ModelResults(model=source.description, scoring=settings.scoring, contests=[entry])
+            atomic_write(state / "rating-results.json", doc.model_dump_json(indent=1))
+        return result

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from ioi_agent.contest.medals import MedalCutoffs
 from ioi_agent.contest.sources import CandidateSource
 from ioi_agent.errors import IoiAgentError
+from ioi_agent.files import atomic_write, folder_lock
 from ioi_agent.packages.model import Problem
 from ioi_agent.selection.context import build_context
 from ioi_agent.selection.expected import oracle_ioi, random_expected_ioi
@@ -109,7 +110,7 @@ def check_settings(state: Path, settings: ContestSettings) -> None:
             )
     else:
         state.mkdir(parents=True, exist_ok=True)
-        path.write_text(settings.model_dump_json(indent=1))
+        atomic_write(path, settings.model_dump_json(indent=1))
 
 
 def open_task(
@@ -201,9 +202,7 @@ def run_task(
             for fb, after in zip(feedback, curve, strict=True)
         ],
     )
-    tmp = done.with_suffix(".tmp")
-    tmp.write_text(result.model_dump_json(indent=1))
-    tmp.replace(done)
+    atomic_write(done, result.model_dump_json(indent=1))
     log(
         f"{result.task}: {result.score:g}/{result.max_score:g} with {len(feedback)} submissions "
         f"(random {result.random_expected:.2f}, oracle {result.oracle:g})"
@@ -230,29 +229,30 @@ def run_ioi_contest(
     names = [p.resolve().name for p in problems]
     if len(set(names)) != len(names):
         raise IoiAgentError("two tasks have the same folder name (fix: give each task once)")
-    check_settings(state, settings)
-    rules = Rules.ioi(settings.budget)
-    cutoffs = cutoffs or MedalCutoffs()
-    tasks = [
-        run_task(p, source, settings, rules, task_state(state, p), sandbox=sandbox, jobs=jobs, log=log)
-        for p in problems
-    ]
-    total = sum(t.score for t in tasks)
-    rand = sum(t.random_expected for t in tasks)
-    oracle = sum(t.oracle for t in tasks)
-    result = IoiContestResult(
-        settings=settings,
-        source=source.description,
-        embedded_default=embedded_default,
-        tasks=tasks,
-        max_score=sum(t.max_score for t in tasks),
-        score=total,
-        random_expected=rand,
-        oracle=oracle,
-        cutoffs=cutoffs,
-        medal=cutoffs.medal(total),
-        medal_random=cutoffs.medal(rand),
-        medal_oracle=cutoffs.medal(oracle),
-    )
-    (state / "contest.json").write_text(json.dumps(result.model_dump(mode="json"), indent=1))
-    return result
+    with folder_lock(state, "contest state folder"):
+        check_settings(state, settings)
+        rules = Rules.ioi(settings.budget)
+        cutoffs = cutoffs or MedalCutoffs()
+        tasks = [
+            run_task(p, source, settings, rules, task_state(state, p), sandbox=sandbox, jobs=jobs, log=log)
+            for p in problems
+        ]
+        total = sum(t.score for t in tasks)
+        rand = sum(t.random_expected for t in tasks)
+        oracle = sum(t.oracle for t in tasks)
+        result = IoiContestResult(
+            settings=settings,
+            source=source.description,
+            embedded_default=embedded_default,
+            tasks=tasks,
+            max_score=sum(t.max_score for t in tasks),
+            score=total,
+            random_expected=rand,
+            oracle=oracle,
+            cutoffs=cutoffs,
+            medal=cutoffs.medal(total),
+            medal_random=cutoffs.medal(rand),
+            medal_oracle=cutoffs.medal(oracle),
+        )
+        atomic_write(state / "contest.json", json.dumps(result.model_dump(mode="json"), indent=1))
+        return result

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import os
 import stat
+import uuid
 from pathlib import Path
+
+from ioi_agent.sandbox import SandboxPool
+from ioi_agent.sandbox.base import BOX_WORK, ProcResult, ProcSpec
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
@@ -59,3 +63,20 @@ def copy_out(root: Path, relative: str, dest: Path, cap: int) -> bool:
                 out.write(chunk)
                 left -= len(chunk)
     return True
+
+
+def run_captured(pool: SandboxPool, spec: ProcSpec, dest: Path, cap: int) -> ProcResult:
+    """The one way to run a program in a box for its stdout: borrow a box, run `spec` with stdout and
+    stderr sent to uniquely named files of the box, copy the stdout out into the judge's own `dest` (at most
+    `cap` bytes, no planted link followed), and leave nothing behind in the box."""
+    name = uuid.uuid4().hex[:12]
+    out_rel, err_rel = f"out/{name}.out", f"out/{name}.err"
+    with pool.box() as box:
+        spec = spec.model_copy(update={"stdout": f"{BOX_WORK}/{out_rel}", "stderr": f"{BOX_WORK}/{err_rel}"})
+        try:
+            result = box.run([spec])[0]
+            copy_out(box.work, out_rel, dest, cap)
+        finally:
+            for rel in (out_rel, err_rel):
+                (box.work / rel).unlink(missing_ok=True)
+    return result

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ioi_agent.errors import PackageError
+from ioi_agent.files import unique_sibling
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedResult, run_trusted
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Checker, CheckerKind
@@ -108,7 +109,7 @@ def host_program(sources: list[Path], cache: Path) -> list[str]:
                 )
             cpp = [str(s) for s in sources if s.suffix in (".cpp", ".cc", ".cxx", ".c")]
             includes = sorted({f"-I{s.parent}" for s in sources})
-            tmp = binary.with_suffix(".tmp")
+            tmp = unique_sibling(binary)
             proc = run_trusted(
                 [compiler, "-O2", "-std=gnu++17", *includes, "-o", str(tmp), *cpp], limits=HOST_COMPILE
             )

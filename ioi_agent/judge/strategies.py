@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ioi_agent.judge.boxfiles import copy_out
+from ioi_agent.judge.boxfiles import copy_out, run_captured
 from ioi_agent.judge.checkers import (
     KATTIS_AC,
     KATTIS_WA,
@@ -136,37 +136,13 @@ class BatchStrategy(Strategy):
 
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
         problem = judge.problem
-        file_io = bool(problem.input_file or problem.output_file)
-        stdin = None if problem.input_file else judge.pool.stage_input(test.input)
-        name = uuid.uuid4().hex[:12]  # plain files, no folder, unless the program works with files
-        output = judge.pool.private / f"{name}.out"
+        output = judge.pool.private / f"{uuid.uuid4().hex[:12]}.out"
         cap = problem.limits.output_mb << 20
-        with judge.pool.box() as box:
-            if file_io:
-                scratch = Scratch(box)
-                folder, folder_box = f"out/{scratch.name}", scratch.box
-                if problem.input_file:
-                    placed = scratch.host / problem.input_file
-                    shutil.copyfile(test.input, placed)
-                    scratch.own(placed)
-                out_rel = f"{folder}/{problem.output_file or 'stdout'}"
-                stdout = None if problem.output_file else f"{folder_box}/stdout"
-                spec = contestant_spec(judge, program, stdin, stdout, stderr=f"{folder_box}/stderr")
-                spec = spec.model_copy(update={"cwd": folder_box, "clean_dirs": []})
-            else:
-                out_rel = f"out/{name}.out"
-                spec = contestant_spec(
-                    judge, program, stdin, f"{BOX_WORK}/{out_rel}", stderr=f"{BOX_WORK}/out/{name}.err"
-                )
-            try:
-                result = box.run([spec])[0]
-                copy_out(box.work, out_rel, output, cap)
-            finally:
-                if file_io:
-                    scratch.remove()
-                else:
-                    (box.work / out_rel).unlink(missing_ok=True)
-                    (box.work / "out" / f"{name}.err").unlink(missing_ok=True)
+        if problem.input_file or problem.output_file:
+            result = self._run_with_files(judge, program, test, output, cap)
+        else:
+            spec = contestant_spec(judge, program, judge.pool.stage_input(test.input), None)
+            result = run_captured(judge.pool, spec, output, cap)
         try:
             verdict = runtime_verdict(result)
             if verdict is not None:
@@ -181,6 +157,29 @@ class BatchStrategy(Strategy):
         finally:
             output.unlink(missing_ok=True)
 
+    @staticmethod
+    def _run_with_files(
+        judge: Judge, program: CompiledProgram, test: TestCase, output: Path, cap: int
+    ) -> ProcResult:
+        """File I/O: a folder of the run's own in the box is its working folder, holding the input under
+        its name; the output file (or stdout) is copied out of it."""
+        problem = judge.problem
+        stdin = None if problem.input_file else judge.pool.stage_input(test.input)
+        with judge.pool.box() as box:
+            scratch = Scratch(box)
+            try:
+                if problem.input_file:
+                    placed = scratch.host / problem.input_file
+                    shutil.copyfile(test.input, placed)
+                    scratch.own(placed)
+                stdout = None if problem.output_file else f"{scratch.box}/stdout"
+                spec = contestant_spec(judge, program, stdin, stdout, stderr=f"{scratch.box}/stderr")
+                spec = spec.model_copy(update={"cwd": scratch.box, "clean_dirs": []})
+                result = box.run([spec])[0]
+                copy_out(box.work, f"out/{scratch.name}/{problem.output_file or 'stdout'}", output, cap)
+            finally:
+                scratch.remove()
+        return result
 
 _PEER_SCRIPT = 'exec "$0" "$@" > "$IOI_TO" < "$IOI_FROM"'
 # After the program ended, how long its output validator may take to give its verdict.

@@ -24,11 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from ioi_agent.judge.boxfiles import run_captured
 from ioi_agent.judge.compile import CompiledProgram, Compiler
 from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.packages.model import Problem, TaskType
 from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend
-from ioi_agent.sandbox.base import BOX_WORK, ProcSpec
+from ioi_agent.sandbox.base import ProcSpec
 from ioi_agent.selection.model import Candidate, CandidatePool, GeneratedInputs
 
 KEEP_FRACTION = 0.75
@@ -108,30 +109,24 @@ class ToolRunner:
         """(ended normally with exit 0, failure kind or "", stdout)."""
         pool, _ = self._ensure()
         box_stdin = pool.stage_input(stdin) if stdin is not None else None
-        name = uuid.uuid4().hex[:12]
-        with pool.box() as box:
-            out_host = box.work / "out" / f"{name}.out"
-            err_host = box.work / "out" / f"{name}.err"
-            spec = ProcSpec(
-                argv=[*program.argv, *args],
-                cwd=RUN_CWD,
-                stdin=box_stdin,
-                stdout=f"{BOX_WORK}/out/{name}.out",
-                stderr=f"{BOX_WORK}/out/{name}.err",
-                cpu_s=TOOL_TIME_S,
-                wall_s=2 * TOOL_TIME_S + 1,
-                mem_mb=TOOL_MEMORY_MB,
-                out_mb=TOOL_OUTPUT_MB,
-                clean_dirs=[RUN_CWD],
-            )
-            result = box.run([spec])[0]
+        spec = ProcSpec(
+            argv=[*program.argv, *args],
+            cwd=RUN_CWD,
+            stdin=box_stdin,
+            cpu_s=TOOL_TIME_S,
+            wall_s=2 * TOOL_TIME_S + 1,
+            mem_mb=TOOL_MEMORY_MB,
+            out_mb=TOOL_OUTPUT_MB,
+            clean_dirs=[RUN_CWD],
+        )
+        dest = pool.private / f"tool-{uuid.uuid4().hex[:12]}.out"
         try:
+            result = run_captured(pool, spec, dest, TOOL_OUTPUT_MB << 20)
             verdict = runtime_verdict(result)
-            output = out_host.read_bytes() if verdict is None and out_host.exists() else b""
+            output = dest.read_bytes() if verdict is None else b""
             return verdict is None, "" if verdict is None else verdict.value, output
         finally:
-            out_host.unlink(missing_ok=True)
-            err_host.unlink(missing_ok=True)
+            dest.unlink(missing_ok=True)
 
     def close(self) -> None:
         if self._pool is not None:

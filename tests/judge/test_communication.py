@@ -169,8 +169,10 @@ def _alive(pids: list[int]) -> list[int]:
     return alive
 
 
-def test_killed_judge_leaves_nothing_behind(tmp_path: Path, sandbox_name: str) -> None:
-    """SIGKILL the judge while a manager, a box and a contestant are running: all of them go too."""
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killed_judge_leaves_nothing_behind(tmp_path: Path, sandbox_name: str, how: signal.Signals) -> None:
+    """Kill the judge (SIGKILL; SIGTERM as `timeout` sends) while a manager, a box and a contestant are
+    running: all of them go too, containers included."""
     package = ping_package(tmp_path / "ping", misbehave="for(;;) pause()")
     (program,) = sources(tmp_path, good=GOOD)
     judge = subprocess.Popen(
@@ -194,8 +196,13 @@ def test_killed_judge_leaves_nothing_behind(tmp_path: Path, sandbox_name: str) -
         time.sleep(0.5)
         seen.update(_descendants(judge.pid))
     finally:
-        judge.send_signal(signal.SIGKILL)
-        judge.wait()
+        judge.send_signal(how)
+        try:
+            judge.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            judge.kill()
+            judge.wait()
+            pytest.fail(f"the judge did not end within 30 s of {how.name}")
     deadline = time.monotonic() + 15
     while _alive(list(seen)) and time.monotonic() < deadline:
         time.sleep(0.2)

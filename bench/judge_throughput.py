@@ -5,7 +5,8 @@
 N distinct candidates (a small correct C++ program) × M tests are judged by each backend (compiled first,
 then timed on the test runs alone, with a fresh result store so nothing is cached), and by a bare loop:
 the same binaries run with `subprocess` by the same number of threads, output compared in Python, no
-sandbox and no limits. Prints tests/s and the ratio judge / bare loop (target ≥ 0.5). Then compiles K
+sandbox and no limits. Prints tests/s and the ratio judge / bare loop (target ≥ 0.7), and how the judge
+measures memory (a cgroup per run, or rlimits: its sandbox line). Then compiles K
 distinct programs that include <bits/stdc++.h> in a box, with and without the precompiled header
 (target ≥ 2× faster with it).
 """
@@ -53,7 +54,7 @@ def bare_loop(binaries: list[Path], inputs: list[tuple[Path, bytes]], jobs: int)
     return len(work) / elapsed
 
 
-def judge_rate(backend: str, problem_dir: Path, sources: list[Path], jobs: int) -> float:
+def judge_rate(backend: str, problem_dir: Path, sources: list[Path], jobs: int) -> tuple[float, str]:
     from ioi_agent.judge.runner import Judge
     from ioi_agent.judge.store import ResultStore
     from ioi_agent.packages import load_problem
@@ -61,13 +62,14 @@ def judge_rate(backend: str, problem_dir: Path, sources: list[Path], jobs: int) 
     problem = load_problem(problem_dir)
     store = ResultStore(Path(tempfile.mkdtemp()) / "fresh.sqlite")
     with Judge(problem, sandbox=backend, jobs=jobs, store=store) as judge:
+        message = judge.sandbox_message
         with ThreadPoolExecutor(jobs) as pool:
             assert all(p.ok for p in pool.map(judge.compile, sources))
         start = time.perf_counter()
         results = judge.judge_sources(sources)
         elapsed = time.perf_counter() - start
     assert all(r.verdict == "AC" for r in results), [r.verdict for r in results]
-    return len(sources) * len(problem.tests) / elapsed
+    return len(sources) * len(problem.tests) / elapsed, message
 
 
 def compile_rate(backend: str, sources: list[Path], use_pch: bool, jobs: int) -> float:
@@ -127,9 +129,10 @@ def main() -> None:
         if reason:
             print(f"  {backend:<6} skipped: {reason}")
             continue
-        rate = judge_rate(backend, problem_dir, sources, args.jobs)
+        rate, message = judge_rate(backend, problem_dir, sources, args.jobs)
         print(
-            f"  judge, {backend:<6} sandbox     {rate:8.1f} tests/s   ratio {rate / base:.2f} (target ≥ 0.5)"
+            f"  judge, {backend:<6} sandbox     {rate:8.1f} tests/s   ratio {rate / base:.2f} (target ≥ 0.7)"
+            f"   [{message}]"
         )
     heavy = []
     for k in range(args.compiles):

@@ -166,8 +166,6 @@ class Groups:
                         _write(slot[key], value)
             else:
                 _write(slot["max"], str(limit) if limit else "max")
-                if "pids" in slot:
-                    _write(slot["pids"], "max")
             slot["limit"] = limit
         if "peak_reset" in slot:
             _write(slot["peak_reset"], "reset")
@@ -576,15 +574,14 @@ def run_request(procs: list[dict]) -> list[dict]:
     measures = [GROUPS.finish(slot, b) if slot else None for slot, b in zip(slots, before)]
     results = [_result(s, start, m) for s, m in zip(states, measures)]
     if not _sweep(procs):
-        global DIRTY
-        DIRTY = True
+        STATE["dirty"] = True
     for slot in slots:
         if slot is not None:
             GROUPS.reclaim(slot)
     return results
 
 
-DIRTY = False  # set when a run left something the sweep could not remove: the box exits after replying
+STATE = {"dirty": False}  # dirty: a run left something the sweep could not remove; exit after replying
 
 
 def _remove(path: str) -> None:
@@ -735,42 +732,87 @@ def _result(state: dict, start: float, measure: dict | None) -> dict:
 SPAWNER = Spawner()
 
 
-def _channel() -> tuple:
-    """The protocol's streams: stdin/stdout, or with `--connect PATH` a Unix socket the host listens on
-    (used where the box's stdio is relayed by a daemon). The socket, like every fd of this process, is
-    not inherited by the spawn server or the programs."""
-    if len(sys.argv) == 3 and sys.argv[1] == "--connect":
+class _Channel:
+    """The protocol's lines: stdin/stdout, or with `--connect PATH` a Unix socket the host listens on
+    (files, such as the cgroup slots, come only that way: SCM_RIGHTS). The socket, like every fd of this
+    process, is not inherited by the spawn server or the programs."""
+
+    def __init__(self) -> None:
+        self.sock = None
+        self.buffer = b""
+        self.fds: list[int] = []  # files received with the line being read
+        if len(sys.argv) == 3 and sys.argv[1] == "--connect":
+            import socket
+
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.connect(sys.argv[2])
+
+    def readline(self) -> bytes:
+        if self.sock is None:
+            return sys.stdin.buffer.readline()
+        import array
         import socket
 
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.connect(sys.argv[2])
-        return sock.makefile("r", encoding="utf-8", newline="\n"), sock.makefile(
-            "w", encoding="utf-8", newline="\n"
-        )
-    return sys.stdin, sys.stdout
+        while b"\n" not in self.buffer:
+            data, ancillary, _flags, _ = self.sock.recvmsg(1 << 16, socket.CMSG_SPACE(256 * 4))
+            for level, kind, payload in ancillary:
+                if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                    fds = array.array("i")
+                    fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+                    self.fds.extend(fds)
+            if not data:
+                return b""
+            self.buffer += data
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line + b"\n"
+
+    def take_fds(self) -> list[int]:
+        fds, self.fds = self.fds, []
+        return fds
+
+    def write(self, obj: dict) -> None:
+        data = (json.dumps(obj) + "\n").encode()
+        if self.sock is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            self.sock.sendall(data)
 
 
 def main() -> None:
     _not_dumpable()
     # As init, default dispositions mean "ignored", so a program cannot signal the executor away.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    inp, out = _channel()
-    out.write(json.dumps({"ready": True, "pid1": IS_INIT, "uid": os.getuid()}) + "\n")
-    out.flush()
-    for line in inp:
+    channel = _Channel()
+    channel.write({"ready": True, "pid1": IS_INIT, "uid": os.getuid()})
+    while True:
+        line = channel.readline()
+        if not line:
+            break
+        fds = channel.take_fds()
         if not line.strip():
             continue
         req_id = None
         try:
             req = json.loads(line)
             req_id = req.get("id")
-            reply = {"id": req_id, "results": run_request(req["procs"])}
+            if "cgroups" in req:
+                GROUPS.load(req["cgroups"], fds)
+                fds = []
+                if SPAWNER.pid:  # the server holds the old slots: the next request starts a new one
+                    SPAWNER.forget()
+                reply = {"id": req_id, "ok": True}
+            else:
+                reply = {"id": req_id, "results": run_request(req["procs"])}
         except Exception as exc:  # noqa: BLE001 - a bad request must not kill the box
             _kill_everything()
             SPAWNER.forget()
             reply = {"id": req_id, "error": f"{type(exc).__name__}: {exc}"}
-        out.write(json.dumps(reply) + "\n")
-        out.flush()
+        for fd in fds:  # files nobody asked for
+            os.close(fd)
+        channel.write(reply)
+        if STATE["dirty"]:
+            return  # the host starts a fresh box for the next request
 
 
 if __name__ == "__main__":

@@ -9,8 +9,11 @@
  * it, as the same uid) loses nothing but the server, which the executor restarts for the next request.
  *
  * fd 0: commands from the executor: a 4-byte length, then that many bytes of NUL-terminated strings:
- *   SEQ N, then N times: CWD STDIN STDOUT STDERR CPU_SOFT CPU_HARD MEM FSIZE NPROC ARGC ARGV... ENVC ENV... ""
- *   (a file of "-" is /dev/null; MEM 0 = no address-space limit)
+ *   SEQ N, then N times: CWD STDIN STDOUT STDERR CPU_SOFT CPU_HARD MEM FSIZE NPROC CGROUPS ARGC ARGV...
+ *   ENVC ENV... ""
+ *   (a file of "-" is /dev/null; MEM 0 = no address-space limit; CGROUPS: "-", or comma-separated fds of
+ *   open cgroup.procs files this server inherited: the child writes "0" to each, joining the run's
+ *   groups before anything else, so every process and thread it ever makes is counted there)
  * fd 3: records to the executor, 5 int32 each: SEQ INDEX PID STAGE ERRNO. STAGE 0 (started) comes
  *   before the program can run: a lone child writes it itself, first thing; with N > 1 the server writes
  *   it for each child it forked, and the children wait at a gate the server opens only after the last
@@ -37,11 +40,11 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 
-enum { STARTED = 0, FORK_FAILED = 1, LIMITS = 2, FILES = 3, EXEC = 4, CHDIR = 5 };
+enum { STARTED = 0, FORK_FAILED = 1, LIMITS = 2, FILES = 3, EXEC = 4, CHDIR = 5, CGROUP = 6 };
 enum { MAX_MSG = 1 << 24, MAX_PROCS = 64 };
 
 struct proc {
-    const char *cwd, *in, *out, *err;
+    const char *cwd, *in, *out, *err, *cgroups;
     rlim_t cpu_soft, cpu_hard, mem, fsize, nproc;
     char **argv, **envp;
 };
@@ -90,7 +93,7 @@ static int parse(uint32_t size, int *count) {
     if (procs_n < 1 || procs_n > MAX_PROCS) return -1;
     for (int p = 0; p < procs_n; p++) {
         struct proc *pr = &procs[p];
-        if (k + 10 > n) return -1;
+        if (k + 11 > n) return -1;
         pr->cwd = strings[k++];
         pr->in = strings[k++];
         pr->out = strings[k++];
@@ -100,6 +103,7 @@ static int parse(uint32_t size, int *count) {
         pr->mem = number(strings[k++]);
         pr->fsize = number(strings[k++]);
         pr->nproc = number(strings[k++]);
+        pr->cgroups = strings[k++];
         int argc = atoi(strings[k++]);
         if (argc < 1 || k + argc + 1 > n) return -1;
         pr->argv = &strings[k];
@@ -237,6 +241,22 @@ static void wait_for_writer(int fd) {
     if (flags >= 0) fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 }
 
+/* Join the run's groups: "0" written to a cgroup.procs file moves the writer. The files were opened by
+ * the host (root), whose credentials the kernel checks; they close at exec (O_CLOEXEC). */
+static void join_cgroups(const char *list) {
+    if (strcmp(list, "-") == 0) return;
+    const char *p = list;
+    while (*p) {
+        char *end;
+        long fd = strtol(p, &end, 10);
+        if (end == p || write((int)fd, "0", 1) != 1) {
+            record(current, (int32_t)getpid(), CGROUP, end == p ? EINVAL : errno);
+            _exit(127);
+        }
+        p = *end == ',' ? end + 1 : end;
+    }
+}
+
 /* In the child: never returns. */
 static void child(int index, struct proc *pr, int gate_r, int gate_w) {
     current = index;
@@ -249,6 +269,7 @@ static void child(int index, struct proc *pr, int gate_r, int gate_w) {
         }
         close(gate_r);
     }
+    join_cgroups(pr->cgroups);
     if (chdir(pr->cwd) != 0) {
         record(index, (int32_t)getpid(), CHDIR, errno);
         _exit(127);
@@ -291,6 +312,9 @@ int main(void) {
     build_filter();
     fcntl(0, F_SETFD, FD_CLOEXEC);
     fcntl(3, F_SETFD, FD_CLOEXEC);
+    /* The cgroup files (fd 10 on): children use them before exec; no program may keep one, or it could
+     * move this server or the executor into its own group. */
+    for (int fd = 4; fd < 1024; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
     for (;;) {
         uint32_t size;
         if (read_full(0, &size, sizeof size) != 0) return 0; /* the executor closed the pipe */

@@ -1,6 +1,7 @@
 """CMS Communication, as CMS's task type defines it (cms/grading/tasktypes/Communication.py).
 
-A manager (trusted, on the host) talks to N concurrent contestant processes (in one box) through two FIFOs
+A manager (trusted, on the host) talks to N concurrent contestant processes (each in a box and under a uid
+of its own) through two FIFOs
 per process: it writes `m_to_u{i}` and reads `u{i}_to_m`, gets `u0_to_m m_to_u0 u1_to_m m_to_u1 ...` as
 arguments and the test input on stdin, and prints the test's score on stdout and its message on stderr.
 A contestant process has the FIFOs as stdin and stdout (`std_io`, CMS's default) or as its first two
@@ -21,7 +22,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,13 +37,23 @@ from ioi_agent.judge.strategies import Scratch, Strategy, checked, contestant_sp
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess
 from ioi_agent.judge.verdict import Verdict, worst
 from ioi_agent.packages.model import TestCase
-from ioi_agent.sandbox.base import ProcResult, ProcSpec
+from ioi_agent.sandbox.base import Box, ProcResult, ProcSpec
 
 if TYPE_CHECKING:
     from ioi_agent.judge.runner import Judge
 
 # After the contestants ended, how long a manager that already has its answer may take to say it.
 MANAGER_GRACE_S = 5.0
+_TAKING_BOXES = threading.Lock()
+
+
+def _run_all(boxes: list[Box], specs: list[ProcSpec]) -> list[ProcResult]:
+    """Run spec i in box i, all at once (each box's run blocks until its program ended)."""
+    if len(boxes) == 1:
+        return boxes[0].run(specs)
+    with ThreadPoolExecutor(len(boxes)) as pool:
+        futures = [pool.submit(box.run, [spec]) for box, spec in zip(boxes, specs, strict=True)]
+        return [f.result()[0] for f in futures]
 
 
 def release_fifos(to_peer: list[Path], from_peer: list[Path]) -> None:
@@ -64,14 +78,21 @@ class CommunicationStrategy(Strategy):
         manager = host_program(problem.manager_sources, judge.cache)
         n = problem.num_processes
         user_io = getattr(problem, "user_io", "std_io")
-        workdir = Path(tempfile.mkdtemp(prefix="manager-", dir=judge.pool.session))  # not box-visible
-        with judge.pool.box() as box:
-            scratch = Scratch(box)
+        workdir = Path(tempfile.mkdtemp(prefix="manager-", dir=judge.pool.private))
+        with ExitStack() as stack:
+            # One box (and so one uid) per contestant process: none can signal, ptrace or read another.
+            # Taken all at once under a lock, so two tests that each need several boxes cannot each
+            # hold some and wait for the rest.
+            with _TAKING_BOXES:
+                boxes = [stack.enter_context(judge.pool.box()) for _ in range(n)]
+            scratches = [Scratch(box) for box in boxes]
+            stack.callback(lambda: [sc.remove() for sc in scratches])
+            stack.callback(shutil.rmtree, workdir, True)
             to_user: list[Path] = []
             from_user: list[Path] = []
             fifo_args: list[str] = []
             specs: list[ProcSpec] = []
-            for i in range(n):
+            for i, scratch in enumerate(scratches):
                 m_to_u, m_to_u_box = scratch.fifo(f"m_to_u{i}")
                 u_to_m, u_to_m_box = scratch.fifo(f"u{i}_to_m")
                 to_user.append(m_to_u)
@@ -83,25 +104,21 @@ class CommunicationStrategy(Strategy):
                 else:
                     spec = contestant_spec(judge, program, m_to_u_box, u_to_m_box, args=index)
                 specs.append(spec.model_copy(update={"stderr": f"{scratch.box}/err{i}"}))
+            with open(test.input, "rb") as stdin:
+                mgr = TrustedProcess(
+                    [*manager, *fifo_args],
+                    stdin=stdin,
+                    cwd=workdir,
+                    limits=manager_limits(judge.time_limit, n),
+                )
             try:
-                with open(test.input, "rb") as stdin:
-                    mgr = TrustedProcess(
-                        [*manager, *fifo_args],
-                        stdin=stdin,
-                        cwd=workdir,
-                        limits=manager_limits(judge.time_limit, n),
-                    )
-                try:
-                    results = box.run(specs)
-                except BaseException:
-                    mgr.kill()
-                    mgr.finish()
-                    raise
-                release_fifos(to_user, from_user)
-                verdict = mgr.finish(time.monotonic() + MANAGER_GRACE_S + judge.time_limit)
-            finally:
-                scratch.remove()
-                shutil.rmtree(workdir, ignore_errors=True)
+                results = _run_all(boxes, specs)
+            except BaseException:
+                mgr.kill()
+                mgr.finish()
+                raise
+            release_fifos(to_user, from_user)
+            verdict = mgr.finish(time.monotonic() + MANAGER_GRACE_S + judge.time_limit)
         if verdict.returncode != 0:
             return judge_error(verdict.failure("the manager"))
         return self._outcome(judge, results, verdict.stdout, verdict.stderr)

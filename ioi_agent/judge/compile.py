@@ -52,7 +52,8 @@ class Compiler:
             self._pch = DOCKER_PCH if pool.backend.name == "docker" else host_pch(pool.mounts.binaries)
 
     def key(self, source: bytes, name: str, grader_files: list[Path], language: str) -> str:
-        h = hashlib.sha256(f"compile-v2|{self.pool.backend.name}|{language}|{CPP_FLAGS}|{self._pch}".encode())
+        tag = "compile-v2" if language == "cpp" else "compile-v3"  # v3: python3 runs with site
+        h = hashlib.sha256(f"{tag}|{self.pool.backend.name}|{language}|{CPP_FLAGS}|{self._pch}".encode())
         h.update(name.encode() + b"\0" + source)
         for g in grader_files:
             for rel, path in _tree(g):
@@ -142,7 +143,8 @@ class Compiler:
         argv = (
             [f"{BOX_BIN}/{key}/prog"]
             if language == "cpp"
-            else ["/usr/bin/python3", "-S", f"{BOX_BIN}/{key}/{python_main(graders) or main_name}"]
+            # As Kattis runs it: `python3 main`, with site (its exit() and quit() builtins) on.
+            else ["/usr/bin/python3", f"{BOX_BIN}/{key}/{python_main(graders) or main_name}"]
         )
         return CompiledProgram(key=key, language=language, ok=ok, message=message.strip(), argv=argv)
 

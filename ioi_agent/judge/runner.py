@@ -52,7 +52,9 @@ class Judge:
         self.store = store or ResultStore(self.cache / "results.sqlite")
         self.nproc = nproc
         memory_cap = max(4096, 2 * problem.limits.memory_mb * max(1, problem.num_processes) + 512)
-        self.pool = SandboxPool(self.backend, self.jobs, memory_cap_mb=memory_cap, cache=self.cache)
+        # A Communication test takes one box per contestant process.
+        boxes = max(self.jobs, problem.num_processes)
+        self.pool = SandboxPool(self.backend, boxes, memory_cap_mb=memory_cap, cache=self.cache)
         self.compiler = Compiler(self.pool, use_pch=use_pch)
         self.strategy = strategy_for(problem)
         self._inflight: dict[str, Future[StoredOutcome]] = {}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
+import secrets
 import queue
 import shutil
 import subprocess
@@ -14,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ioi_agent.errors import SandboxError
+from ioi_agent.sandbox import cgroups
 from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
 from ioi_agent.sandbox.bwrap import BwrapBackend
 from ioi_agent.sandbox.docker import DockerBackend
@@ -67,7 +70,13 @@ def stage_executor(cache: Path) -> Path:
 
 
 def choose_backend(name: str = "auto") -> tuple[Backend, str]:
-    """The backend to use and a sentence saying why; `auto` prefers Docker, then bubblewrap."""
+    """The backend to use and a sentence saying why and how memory is measured (a cgroup per run, or
+    rlimits per process where no cgroup can be had); `auto` prefers Docker, then bubblewrap."""
+    backend, message = _choose(name)
+    return backend, f"{message}; {cgroups.describe()}"
+
+
+def _choose(name: str) -> tuple[Backend, str]:
     if name != "auto":
         if name not in BACKENDS:
             raise SandboxError(f"unknown sandbox {name!r}: use auto, docker or bwrap")
@@ -94,10 +103,13 @@ class SandboxPool:
         self.backend = backend
         self.size = size
         cache = cache or cache_root()
-        inputs, binaries = cache / "inputs", cache / "bin"
-        for folder in (inputs, binaries):
+        # Inputs: not listable (mode 0311) and named by a keyed hash of their content, so a program can
+        # open only the input it was given: it can neither list the others nor test a guess of one.
+        inputs, binaries = cache / "inputs-keyed", cache / "bin"
+        for folder, mode in ((inputs, 0o311), (binaries, 0o755)):
             folder.mkdir(parents=True, exist_ok=True)
-            os.chmod(folder, 0o755)
+            os.chmod(folder, mode)
+        self._input_key = _input_key(cache)
         self.mounts = Mounts(inputs=inputs, binaries=binaries, executor=stage_executor(cache))
         self.session = Path(tempfile.mkdtemp(prefix="ioi-agent-boxes-"))
         os.chmod(self.session, 0o755)
@@ -107,6 +119,17 @@ class SandboxPool:
         self.boxes = [
             backend.make_box(i, self.mounts, self.session / f"box{i}", memory_cap_mb) for i in range(size)
         ]
+        self.groups: cgroups.PoolGroups | None = None
+        hierarchy, why = cgroups.detect()
+        self.memory_mode = cgroups.describe()
+        if hierarchy is not None:
+            try:
+                self.groups = cgroups.PoolGroups(hierarchy)
+            except OSError as exc:
+                self.memory_mode = f"memory: rlimits (no cgroup: {exc})"
+        if self.groups is not None:
+            for box in self.boxes:
+                box.groups = self.groups.box(box.index)
         self._free: queue.Queue[Box] = queue.Queue()
         self._staged: dict[tuple[str, float, int], str] = {}
         try:
@@ -126,14 +149,15 @@ class SandboxPool:
             self._free.put(box)
 
     def stage_input(self, path: Path) -> str:
-        """Copy a test input into the read-only inputs folder, content-addressed; returns its box path."""
+        """Copy a test input into the read-only inputs folder, named by a keyed hash of its content;
+        returns its box path. A run given that path sees that input and no other."""
         st = path.stat()
         memo_key = (str(path), st.st_mtime, st.st_size)
         hit = self._staged.get(memo_key)
         if hit:
             return hit
-        digest = file_digest(path)
-        target = self.mounts.inputs / f"{digest}.in"
+        name = hmac.new(self._input_key, file_digest(path).encode(), hashlib.sha256).hexdigest()[:40]
+        target = self.mounts.inputs / f"{name}.in"
         if not target.exists():
             tmp = target.with_suffix(f".tmp{uuid.uuid4().hex}")
             shutil.copyfile(path, tmp)
@@ -146,6 +170,10 @@ class SandboxPool:
     def close(self) -> None:
         for box in self.boxes:
             box.close()
+            if box.groups is not None:
+                box.groups.close()
+        if self.groups is not None:
+            self.groups.close()
         shutil.rmtree(self.session, ignore_errors=True)
 
     def __enter__(self) -> SandboxPool:
@@ -156,6 +184,28 @@ class SandboxPool:
 
 
 _digests: dict[tuple[str, float, int], str] = {}
+
+
+def _input_key(cache: Path) -> bytes:
+    """The secret that names staged inputs: kept in the cache, readable by the judge's user only."""
+    path = cache / "inputs.key"
+    try:
+        key = path.read_bytes()
+        if len(key) >= 32:
+            return key
+    except FileNotFoundError:
+        pass
+    tmp = path.with_name(f"inputs.key.{uuid.uuid4().hex}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(secrets.token_bytes(32))
+    try:
+        os.link(tmp, path)  # the first writer wins; every pool then uses its key
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_bytes()
 
 
 def file_digest(path: Path) -> str:

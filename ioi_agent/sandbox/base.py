@@ -5,13 +5,15 @@ A `Box` is one long-lived sandbox (a container or a bubblewrap namespace) runnin
 (the executor's stdin/stdout; for a box whose stdio is relayed by a daemon, as Docker's is, a Unix socket
 instead: see `Box.relayed_stdio`).
 Every box sees the same three folders at the same box paths:
-  /box/in   read-only: test inputs, content-addressed (never the answers)
+  /box/in   read-only, not listable: test inputs under unguessable names (a keyed hash of the content),
+            so a run opens only the input it was given (never the answers)
   /box/bin  read-only: compiled programs, content-addressed
   /box/work read-write: this box's own scratch (program outputs, compile output, FIFOs)
 """
 
 from __future__ import annotations
 
+import array
 import json
 import os
 import shutil
@@ -28,6 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ioi_agent.errors import SandboxError
+from ioi_agent.sandbox.cgroups import BoxGroups
 
 BOX_IN = "/box/in"
 BOX_BIN = "/box/bin"
@@ -99,6 +102,9 @@ class Box(ABC):
     # which the executor connects to at start; the host accepts that one connection (checking its uid)
     # and removes the socket before any program runs, so no program can reach it.
     relayed_stdio = False
+    # Set by the pool where runs get cgroups (cgroups.py): their open files reach the executor over the
+    # same Unix socket (SCM_RIGHTS), so a box with groups always talks over the socket.
+    groups: BoxGroups | None = None
 
     def __init__(self, index: int, mounts: Mounts, work: Path, memory_cap_mb: int):
         self.index = index
@@ -112,6 +118,7 @@ class Box(ABC):
         self._from_box = None
         self._seq = 0
         self._lock = threading.Lock()
+        self._groups_sent = False
 
     @abstractmethod
     def command(self) -> list[str]:
@@ -128,7 +135,9 @@ class Box(ABC):
             for path in [self.work, *self.work.iterdir()]:
                 os.chown(path, self.uid, self.uid)
         command = self.command()
-        listener = self._listen() if self.relayed_stdio and self._socket_fits() else None
+        wants_socket = self.relayed_stdio or self.groups is not None
+        listener = self._listen() if wants_socket and self._socket_fits() else None
+        self._groups_sent = False
         if listener is not None:
             command = [*command, "--connect", f"{BOX_WORK}/{CONTROL_SOCKET}"]
         try:
@@ -218,13 +227,48 @@ class Box(ABC):
                     self.close()
                     self.start()
                 try:
-                    return self._request(procs)
+                    self._send_groups(len(procs))
+                    results = self._request(procs)
+                    if self.groups is not None and self._conn is not None:
+                        self.groups.mark_used(len(procs))
+                    return results
                 except BrokenPipeError:
                     if attempt:
                         raise SandboxError(
                             f"{self.backend}: box {self.index} died twice running one request"
                         ) from None
         raise AssertionError("unreachable")
+
+    def _send_groups(self, count: int) -> None:
+        """Give the executor (new, or needing more or fresh slots) the run slots' open cgroup files."""
+        if self.groups is None or self._conn is None:
+            return  # no cgroups here, or a stdio box: the executor uses rlimits
+        try:
+            changed = self.groups.ensure(count)
+        except OSError as exc:
+            raise SandboxError(f"{self.backend}: cannot prepare the run's cgroups: {exc}") from None
+        if self._groups_sent and not changed:
+            return
+        message, fds = self.groups.message()
+        if len(fds) > 250:  # SCM_MAX_FD is 253
+            raise SandboxError(f"{self.backend}: too many concurrent processes for cgroup slots ({count})")
+        self._seq += 1
+        line = json.dumps({"id": str(self._seq), **message}) + "\n"
+        assert self._to_box is not None and self._from_box is not None
+        try:
+            self._to_box.flush()
+            self._conn.sendmsg(
+                [line.encode()], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds).tobytes())]
+            )
+            reply_line = self._from_box.readline()
+        except OSError:
+            raise BrokenPipeError from None
+        if not reply_line:
+            raise BrokenPipeError
+        reply = json.loads(reply_line)
+        if not reply.get("ok"):
+            raise SandboxError(f"{self.backend}: the executor refused the cgroup slots: {reply}")
+        self._groups_sent = True
 
     def _request(self, procs: list[ProcSpec]) -> list[ProcResult]:
         assert self._to_box is not None and self._from_box is not None

@@ -3,6 +3,8 @@
 New user, pid, network, ipc, uts and cgroup namespaces; no network; a size-capped /tmp; the executor runs
 as PID 1 (--as-pid-1) so it outlives anything a program does. Run by root, each box first drops to its own
 uid, so RLIMIT_NPROC is enforced (root is exempt from it) and boxes cannot signal one another.
+No /sys in the box: where runs get cgroups, the executor receives the groups' open files over its Unix
+socket (see cgroups.py), so the box needs no cgroup mount and its programs cannot reach one.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ per-process rlimits (RLIMIT_AS, ru_maxrss), and the judge's sandbox line says wh
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,8 +74,12 @@ def _v2_parent(mount: Path) -> tuple[Path | None, str]:
     """A v2 folder whose children may use the memory controller (no processes in it, or the root)."""
     configured = os.environ.get(ENV, "")
     candidates = [Path(configured)] if configured else []
+    # The top of the tree first (as Docker's cgroupfs driver does); else beside this process's own group
+    # (a group holding processes cannot give its children controllers).
+    candidates.append(mount / "ioi-agent")
     own = _under(mount, _own(""))
-    candidates += [own.parent / "ioi-agent", mount / "ioi-agent"] if own != mount else [mount / "ioi-agent"]
+    if own != mount:
+        candidates.append(own.parent / "ioi-agent")
     why = "no folder of the cgroup v2 tree is writable"
     for folder in candidates:
         try:
@@ -90,15 +95,8 @@ def _v2_parent(mount: Path) -> tuple[Path | None, str]:
 
 
 def _enable(folder: Path) -> None:
-    have = (folder / "cgroup.subtree_control").read_text().split()
-    if "memory" not in have:
+    if "memory" not in (folder / "cgroup.subtree_control").read_text().split():
         (folder / "cgroup.subtree_control").write_text("+memory")
-    for extra in ("pids",):  # optional
-        if extra not in have:
-            try:
-                (folder / "cgroup.subtree_control").write_text(f"+{extra}")
-            except OSError:
-                pass
 
 
 def probe() -> tuple[Hierarchy | None, str]:
@@ -253,7 +251,6 @@ class BoxGroups:
             add("oom", m / "memory.events", os.O_RDONLY)
             add("cpu", m / "cpu.stat", os.O_RDONLY)
             add("reclaim", m / "memory.reclaim", os.O_WRONLY, optional=True)
-            add("pids", m / "pids.max", os.O_WRONLY, optional=True)
             try:
                 swap = os.open(m / "memory.swap.max", os.O_WRONLY | os.O_CLOEXEC)
                 try:
@@ -310,8 +307,6 @@ def _remove_tree(folder: Path) -> None:
             return
         except OSError:
             _kill_members(folder)
-            import time
-
             time.sleep(0.02)
 
 

@@ -2,8 +2,10 @@
 
 Each container: no network, read-only root, its own non-root user, all capabilities dropped,
 no-new-privileges, pids and memory caps, a size-capped /tmp. Runs are requests to the executor over
-the attached stdin/stdout of `docker run -i`, so there is one container per worker and no `docker exec`
-per test.
+a Unix socket in the work folder, so there is one container per worker and no `docker exec` per test.
+Where runs get cgroups, their open files come over that socket too (cgroups.py): each run's processes
+move from the container's group into their run's group (the container's memory cap then bounds only the
+executor and the spawn server); the container's read-only /sys/fs/cgroup is never written.
 """
 
 from __future__ import annotations

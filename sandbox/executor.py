@@ -418,15 +418,21 @@ def _cpu_of(pid: int) -> float:
 def _tail(path: str | None, size: int = 2048) -> str:
     if not path:
         return ""
+    # The program may have swapped its stderr for a FIFO (an open would block) or a link: no waiting, no
+    # following, regular files only.
     try:
-        with open(path, "rb") as f:
-            end = os.fstat(f.fileno()).st_size
-            if end == 0:
-                return ""
-            f.seek(max(0, end - size))
-            return f.read().decode("utf-8", "replace")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
         return ""
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+            return ""
+        return os.pread(fd, size, max(0, st.st_size - size)).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
 
 
 def _kill_group(pid: int) -> None:
@@ -508,7 +514,10 @@ def run_request(procs: list[dict]) -> list[dict]:
     for spec in procs:
         for d in spec.get("clean_dirs", []):
             _clean_dir(d)
-    before = [GROUPS.prepare(slot, spec.get("mem_mb")) if slot else None for slot, spec in zip(slots, procs)]
+    before = [
+        GROUPS.prepare(slot, spec.get("mem_mb")) if slot else None
+        for slot, spec in zip(slots, procs, strict=True)
+    ]
     start = time.monotonic()
     states = []
     use_server = USE_SERVER
@@ -571,8 +580,8 @@ def run_request(procs: list[dict]) -> list[dict]:
         SPAWNER.read_records()  # failure records were written before their child exited
     _cleanup([s["pid"] for s in states if s["pid"]])
     # Nothing of the request is left: the groups' counters are final.
-    measures = [GROUPS.finish(slot, b) if slot else None for slot, b in zip(slots, before)]
-    results = [_result(s, start, m) for s, m in zip(states, measures)]
+    measures = [GROUPS.finish(slot, b) if slot else None for slot, b in zip(slots, before, strict=True)]
+    results = [_result(s, start, m) for s, m in zip(states, measures, strict=True)]
     if not _sweep(procs):
         STATE["dirty"] = True
     for slot in slots:
@@ -710,7 +719,7 @@ def _result(state: dict, start: float, measure: dict | None) -> dict:
         or "MemoryError" in spawn_error
     )
     try:
-        out_size = os.stat(spec["stdout"]).st_size if spec.get("stdout") else 0
+        out_size = os.lstat(spec["stdout"]).st_size if spec.get("stdout") else 0
     except OSError:
         out_size = 0
     return {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 import queue
+import secrets
 import shutil
 import subprocess
 import tempfile

@@ -16,6 +16,7 @@ from __future__ import annotations
 import array
 import json
 import os
+import select
 import shutil
 import socket
 import struct
@@ -39,6 +40,7 @@ BOX_EXECUTOR = "/box/executor"
 BASE_UID = 10000  # box i runs as uid BASE_UID + i, so one box's process count never starves another
 CONTROL_SOCKET = ".executor.sock"  # under the box's work folder, only until the executor has connected
 START_TIMEOUT_S = 120.0
+REPLY_MARGIN_S = 30.0  # beyond a request's longest wall clock, how long the host waits for the reply
 
 
 class ProcSpec(BaseModel):
@@ -279,10 +281,25 @@ class Box(ABC):
             self._to_box.flush()
         except (BrokenPipeError, OSError):
             raise BrokenPipeError from None
+        # The executor enforces every limit itself; this deadline is for a box that stopped answering
+        # (a wedged executor, a container the engine froze): the judge waits for nothing forever.
+        wait_s = max((p.wall_s for p in procs), default=0.0) + REPLY_MARGIN_S
         try:
+            if self._conn is not None:
+                self._conn.settimeout(wait_s)
+            elif not select.select([self._from_box], [], [], wait_s)[0]:
+                raise TimeoutError
             line = self._from_box.readline()
+        except TimeoutError:
+            self.close()
+            raise SandboxError(
+                f"{self.backend}: box {self.index} did not answer within {wait_s:.0f} s; it was stopped"
+            ) from None
         except OSError:
             raise BrokenPipeError from None
+        finally:
+            if self._conn is not None:
+                self._conn.settimeout(None)
         if not line:
             raise BrokenPipeError
         reply = json.loads(line)

@@ -24,6 +24,7 @@ def _public_group(group: Group, samples: set[str]) -> Group:
         update={
             "tests": [t for t in group.tests if t in samples],
             "children": [_public_group(c, samples) for c in group.children],
+            "items": [(kind, name) for kind, name in group.items if kind == "group" or name in samples],
         }
     )
 

@@ -40,6 +40,7 @@ def test_packages_load_with_their_grading() -> None:
         assert len(problem.submissions) >= 17
 
 
+@pytest.mark.timeout(3600)  # two cores: 5-6 min (gardendecorations) to ~30 min (makethemmeet, 37 s limit)
 @pytest.mark.parametrize("name", PACKAGES)
 def test_every_labelled_submission_gets_its_label(name: str, tmp_path) -> None:
     if not (EGOI / name).is_dir():

@@ -176,11 +176,15 @@ def test_a_run_sees_only_its_own_input(pool: SandboxPool, box: Box, tmp_path: Pa
 
 
 def cpp(body: str) -> str:
-    return "#include <bits/stdc++.h>\n#include <unistd.h>\n#include <sys/mman.h>\n#include <sys/wait.h>\nint main(){\n" + body + "\n}\n"
+    return (
+        "#include <bits/stdc++.h>\n#include <unistd.h>\n#include <sys/mman.h>\n#include <sys/wait.h>\nint main(){\n"
+        + body
+        + "\n}\n"
+    )
 
 
 PRINT_SUM = "long long a,b; std::cin>>a>>b; std::cout<<a+b<<std::endl;"
-TOUCH = "[](size_t n){ char* p = (char*)malloc(n); for (size_t i = 0; i < n; i += 4096) p[i] = 1; return p; }"
+TOUCH = "[](size_t n){ volatile char* p = (volatile char*)malloc(n); for (size_t i = 0; i < n; i += 4096) p[i] = 1; return p; }"
 
 JUDGED = {
     # Old: each process under its own RLIMIT_AS: AC.
@@ -201,14 +205,18 @@ JUDGED = {
     ),
     "fork_bomb.cpp": (cpp("while (true) fork();"), "TLE"),
     "alloc_100g.cpp": (
-        cpp("size_t n = 100ull << 30; char* p = new char[n]; for (size_t i = 0; i < n; i += 4096) p[i] = 1;"),
+        cpp(
+            "size_t n = 100ull << 30; volatile char* p = new char[n];"
+            'for (size_t i = 0; i < n; i += 4096) p[i] = 1; printf("%d\\n", p[4096]);'
+        ),
         "MLE",
     ),
     # Address space is not memory (IOI measures what is used). Old: RLIMIT_AS 256 MiB: the mmap failed.
     "reserve_100g.cpp": (
         cpp(
             "char* p = (char*)mmap(nullptr, 100ull << 30, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, -1, 0);"
-            "if (p == MAP_FAILED) return 3; for (size_t i = 0; i < (16u << 20); i += 4096) p[i] = 1;" + PRINT_SUM
+            "if (p == MAP_FAILED) return 3; volatile char* q = p; for (size_t i = 0; i < (16u << 20); i += 4096) q[i] = 1;"
+            + PRINT_SUM
         ),
         "AC",
     ),

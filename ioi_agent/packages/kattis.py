@@ -1,5 +1,11 @@
 """Loader for the Kattis / ICPC problem package format (the spec's "legacy" version, plus the 2023-07
-keys `limits.time_limit`, `limits.time_multipliers`, list-valued `type` and multi-pass)."""
+keys `limits.time_limit`, `limits.time_multipliers`, list-valued `type` and multi-pass).
+
+Test data groups keep everything their testdata.yaml says (inherited from the parent group): `grading`
+(default, or custom with the one program in graders/), `grader_flags`, accept/reject scores, `range`,
+`on_reject`, and their tests and subgroups in package order; ioi_agent/scoring/kattis.py applies them.
+`validation: custom score` marks the validator's score.txt as the tests' scores. include/<language>/ is
+copied whole (folders too), and an included main.* is the program's entry point, as Kattis does."""
 
 from __future__ import annotations
 
@@ -34,6 +40,7 @@ class KattisLimits(BaseModel):
 
     time_limit: float | None = Field(default=None, gt=0)
     time_multiplier: float | None = Field(default=None, gt=0)
+    time_safety_margin: float | None = Field(default=None, gt=0)
     time_multipliers: float | dict[str, float] | None = None
     memory: int = Field(default=1024, gt=0)
     output: int = Field(default=8, gt=0)
@@ -312,6 +319,15 @@ def group_max_score(group: Group, writes_score: bool = False) -> float:
     return min(best, group.range_max)
 
 
+def verification_limits(time_limit: float, margin: float) -> tuple[float, float]:
+    """problemtools' limits for checking labelled submissions around a derived limit: a
+    partially_accepted program must keep its promise at the low one (a margin in both directions), the
+    others may keep theirs at the high one ("OK with extra time"). Rounded as problemtools (2024) rounds."""
+    low = max(1.0, min(float(int(0.5 + time_limit / margin)), time_limit - 1))
+    high = max(time_limit + 1.0, float(int(0.5 + time_limit * margin)))
+    return low, high
+
+
 def surely_rejected(group: Group) -> bool:
     """Whether a rejected test anywhere in the group surely makes the group's verdict a rejection."""
     _, verdict_mode = _default_modes(group.grader_flags)
@@ -440,8 +456,10 @@ def _limits(root: Path, limits: KattisLimits) -> Limits:
         except (ValueError, IndexError):
             raise PackageError(marker, "expected a number of seconds", fix="write e.g. 1.0") from None
     multiplier = limits.time_multiplier or 5.0
+    margin = limits.time_safety_margin or 2.0
     if isinstance(limits.time_multipliers, dict):
         multiplier = limits.time_multipliers.get("ac_to_time_limit", 2.0)
+        margin = limits.time_multipliers.get("time_limit_to_tle", 1.5)
     elif isinstance(limits.time_multipliers, int | float):
         multiplier = float(limits.time_multipliers)
     return Limits(
@@ -450,6 +468,7 @@ def _limits(root: Path, limits: KattisLimits) -> Limits:
         memory_mb=limits.memory,
         output_mb=limits.output,
         time_multiplier=multiplier,
+        time_safety_margin=margin,
     )
 
 

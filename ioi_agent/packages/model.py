@@ -105,6 +105,9 @@ class Limits(BaseModel):
     output_mb: int = 64
     # Kattis derives a missing time limit from the slowest accepted submission.
     time_multiplier: float = 5.0
+    # Kattis legacy `time_safety_margin`: problemtools checks labelled submissions at limit / margin
+    # (partially_accepted) and limit × margin (the others' "OK with extra time").
+    time_safety_margin: float = 2.0
 
 
 class Submission(BaseModel):

@@ -128,7 +128,7 @@ def test_manager_that_crashes_is_a_judge_error(tmp_path: Path) -> None:
 @pytest.mark.skipif(not MACHINE.is_dir(), reason="../shared/data/cms/ioi-2024/machine is not beside this checkout")
 def test_official_machine_solutions_get_their_labels(sandbox_name: str) -> None:
     problem = load_problem(MACHINE)
-    assert problem.num_processes == 1 and getattr(problem, "user_io") == "std_io"
+    assert problem.num_processes == 1 and problem.user_io == "std_io"  # type: ignore[attr-defined]
     subs = problem.submissions
     assert len(subs) == 17
     with Judge(problem, sandbox=sandbox_name) as judge:

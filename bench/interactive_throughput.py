@@ -94,10 +94,14 @@ def judged(backend: str, package: Path, contestant: Path) -> tuple[float, str]:
 
     problem = load_problem(package)
     with tempfile.TemporaryDirectory() as store_dir:
-        with Judge(problem, sandbox=backend, jobs=1, store=ResultStore(Path(store_dir) / "r.sqlite")) as judge:
+        with Judge(
+            problem, sandbox=backend, jobs=1, store=ResultStore(Path(store_dir) / "r.sqlite")
+        ) as judge:
             judge.compile(contestant)  # compiled (and the validator built) before the clock starts
             judge.judge_sources([contestant])
-        with Judge(problem, sandbox=backend, jobs=1, store=ResultStore(Path(store_dir) / "s.sqlite")) as judge:
+        with Judge(
+            problem, sandbox=backend, jobs=1, store=ResultStore(Path(store_dir) / "s.sqlite")
+        ) as judge:
             start = time.perf_counter()
             (result,) = judge.judge_sources([contestant])
             elapsed = time.perf_counter() - start
@@ -106,7 +110,9 @@ def judged(backend: str, package: Path, contestant: Path) -> tuple[float, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs, for each side")
     parser.add_argument("--backends", default="bwrap,docker")

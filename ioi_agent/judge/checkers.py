@@ -175,8 +175,10 @@ def run_checker(
     input_path: Path,
     answer_path: Path | None,
     output_path: Path,
+    flags: list[str] | None = None,
 ) -> CheckResult:
-    """Judge one output with the problem's checker."""
+    """Judge one output with the problem's checker; `flags`: the test's own validator flags (Kattis
+    `output_validator_flags`), after the problem's."""
     if checker.kind in (CheckerKind.DIFF, CheckerKind.WHITE_DIFF):
         answer = answer_path.read_bytes() if answer_path else b""
         if checker.kind == CheckerKind.WHITE_DIFF:
@@ -186,7 +188,7 @@ def run_checker(
     answer = str(answer_path) if answer_path else "/dev/null"
     if checker.kind == CheckerKind.KATTIS:
         with tempfile.TemporaryDirectory(prefix="feedback-") as fb:
-            argv = [*prog, str(input_path), answer, fb + "/", *checker.flags]
+            argv = [*prog, str(input_path), answer, fb + "/", *checker.flags, *(flags or [])]
             run = run_trusted(argv, stdin=output_path, limits=CHECKER_LIMITS)
             if _broke(run):
                 return CheckResult(Verdict.JE, 0.0, run.failure("output validator"))

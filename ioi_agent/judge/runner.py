@@ -162,8 +162,9 @@ class Judge:
         """The outcome of one test, from the store when known; returns (outcome, was_cached)."""
         test = self.problem.tests[test_name]
         answer = file_digest(test.answer) if test.answer else "-"
+        flags = " ".join(test.validator_flags)  # a group's validator flags can change the verdict
         key = hashlib.sha256(
-            f"{JUDGE_VERSION}|{program.key}|{file_digest(test.input)}|{answer}|{self.limits_key()}|{self.checker_key()}".encode()
+            f"{JUDGE_VERSION}|{program.key}|{file_digest(test.input)}|{answer}|{flags}|{self.limits_key()}|{self.checker_key()}".encode()
         ).hexdigest()
         stored = self.store.get(key)
         if stored is not None:
@@ -342,12 +343,13 @@ class Judge:
         all_tests: list[TestResult] = []
         for st in self.problem.subtasks:
             tests = per_subtask[st.name]
+            score = self._subtask_score(st, tests)  # may add a JE line (a custom grader that failed)
             all_tests.extend(tests)
             subtasks.append(
                 SubtaskResult(
                     name=st.name,
                     points=st.points,
-                    score=round(self._subtask_score(st, tests), 6),
+                    score=round(score, 6),
                     verdict=worst(t.verdict for t in tests),
                     tests=tests,
                 )

@@ -152,7 +152,9 @@ class BatchStrategy(Strategy):
                 return StoredOutcome(
                     verdict=Verdict.AC, score=1.0, time_s=result.cpu_s, memory_mb=result.peak_mb, extra=extra
                 )
-            check = run_checker(problem.checker, judge.cache, test.input, test.answer, output)
+            check = run_checker(
+                problem.checker, judge.cache, test.input, test.answer, output, test.validator_flags
+            )
             return checked(check, result.cpu_s, result.peak_mb).model_copy(update={"extra": extra})
         finally:
             output.unlink(missing_ok=True)
@@ -180,6 +182,7 @@ class BatchStrategy(Strategy):
             finally:
                 scratch.remove()
         return result
+
 
 _PEER_SCRIPT = 'exec "$0" "$@" > "$IOI_TO" < "$IOI_FROM"'
 # After the program ended, how long its output validator may take to give its verdict.
@@ -215,7 +218,8 @@ def _broken_pipe(result: ProcResult) -> bool:
 
 def _validator_argv(judge: Judge, validator: list[str], test: TestCase, feedback: Path) -> list[str]:
     answer = str(test.answer) if test.answer else "/dev/null"
-    return [*validator, str(test.input), answer, f"{feedback}/", *judge.problem.checker.flags]
+    flags = [*judge.problem.checker.flags, *test.validator_flags]
+    return [*validator, str(test.input), answer, f"{feedback}/", *flags]
 
 
 class InteractiveStrategy(Strategy):
@@ -315,7 +319,9 @@ class MultiPassStrategy(Strategy):
                 check = kattis_result(ran.returncode, feedback, ran.stderr)
                 if check.verdict != Verdict.AC:
                     if nextpass.exists():
-                        return judge_error("output validator wrote nextpass.in and rejected", total_time, peak)
+                        return judge_error(
+                            "output validator wrote nextpass.in and rejected", total_time, peak
+                        )
                     return checked(check, total_time, peak)
                 if not nextpass.exists():
                     return checked(check, total_time, peak)
@@ -338,7 +344,14 @@ class OutputOnlyStrategy(Strategy):
         leaf = test.name.split("/")[-1]
         for candidate in (folder / f"output_{leaf}.txt", folder / f"{leaf}.out", folder / f"{leaf}.txt"):
             if candidate.is_file():
-                check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, candidate)
+                check = run_checker(
+                    judge.problem.checker,
+                    judge.cache,
+                    test.input,
+                    test.answer,
+                    candidate,
+                    test.validator_flags,
+                )
                 return checked(check, 0.0, 0.0)
         return StoredOutcome(
             verdict=Verdict.WA, score=0.0, time_s=0.0, memory_mb=0.0, message="no output file for this test"

@@ -49,7 +49,9 @@ class TwoStepsStrategy(Strategy):
                 verdict = worst(v for v, _ in failures)
                 run = next(r for v, r in failures if v == verdict)
                 return failed_run(run, verdict).model_copy(update={"time_s": total, "memory_mb": peak})
-            check = run_checker(judge.problem.checker, judge.cache, test.input, test.answer, output)
+            check = run_checker(
+                judge.problem.checker, judge.cache, test.input, test.answer, output, test.validator_flags
+            )
             return checked(check, total, peak)
         finally:
             output.unlink(missing_ok=True)

@@ -73,6 +73,7 @@ class TestdataYaml(BaseModel):
     reject_score: float | None = None
     range: str | None = None
     on_reject: str | None = None
+    output_validator_flags: str | None = None
 
     @field_validator("on_reject")
     @classmethod
@@ -88,7 +89,7 @@ class TestdataYaml(BaseModel):
             raise ValueError("must be 'default' or 'custom'")
         return v
 
-    @field_validator("grader_flags", mode="before")
+    @field_validator("grader_flags", "output_validator_flags", mode="before")
     @classmethod
     def _flags_text(cls, v: Any) -> Any:
         return None if v is None else str(v)
@@ -179,6 +180,7 @@ def _root_config() -> dict[str, Any]:
         "reject_score": 0.0,
         "range": None,
         "on_reject": "break",
+        "output_validator_flags": "",
     }
 
 
@@ -263,7 +265,11 @@ def _load_group(
                     entry, "test is a broken symbolic link", fix="point it at an existing file"
                 )
             tests[test_name] = TestCase(
-                name=test_name, input=follow_link(entry), answer=follow_link(answer), is_sample=is_sample
+                name=test_name,
+                input=follow_link(entry),
+                answer=follow_link(answer),
+                is_sample=is_sample,
+                validator_flags=str(config["output_validator_flags"]).split(),
             )
             group.tests.append(test_name)
             group.items.append(("test", test_name))

@@ -55,6 +55,9 @@ class TestCase(BaseModel):
     input: Path  # resolved path (symlinks followed)
     answer: Path | None = None
     is_sample: bool = False
+    # Kattis `output_validator_flags` of the test's group (testdata.yaml, inherited): passed to the
+    # output validator after the problem's `validator_flags`.
+    validator_flags: list[str] = Field(default_factory=list)
 
 
 class Group(BaseModel):

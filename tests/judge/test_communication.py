@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
 }
 """
 
-GOOD = "#include <cstdio>\nint main(){long x; scanf(\"%ld\",&x); printf(\"%ld\\n\", x+1); return 0;}\n"
+GOOD = '#include <cstdio>\nint main(){long x; scanf("%ld",&x); printf("%ld\\n", x+1); return 0;}\n'
 EXITS_AT_ONCE = "int main(){return 0;}\n"
 NEVER_READS = "#include <unistd.h>\nint main(){ for(;;) pause(); }\n"
 CRASHES = "#include <cstdlib>\nint main(){ abort(); }\n"
@@ -125,7 +125,9 @@ def test_manager_that_crashes_is_a_judge_error(tmp_path: Path) -> None:
     assert result.verdict == Verdict.JE
 
 
-@pytest.mark.skipif(not MACHINE.is_dir(), reason="../shared/data/cms/ioi-2024/machine is not beside this checkout")
+@pytest.mark.skipif(
+    not MACHINE.is_dir(), reason="../shared/data/cms/ioi-2024/machine is not beside this checkout"
+)
 def test_official_machine_solutions_get_their_labels(sandbox_name: str) -> None:
     problem = load_problem(MACHINE)
     assert problem.num_processes == 1 and problem.user_io == "std_io"  # type: ignore[attr-defined]
@@ -187,7 +189,9 @@ def test_killed_judge_leaves_nothing_behind(tmp_path: Path, sandbox_name: str, h
         while time.monotonic() < deadline:  # wait until the manager runs (its name is "prog")
             tree = _descendants(judge.pid)
             seen.update(tree)
-            names = [Path(f"/proc/{p}/exe").resolve().name for p in _alive(tree) if Path(f"/proc/{p}").exists()]
+            names = [
+                Path(f"/proc/{p}/exe").resolve().name for p in _alive(tree) if Path(f"/proc/{p}").exists()
+            ]
             if "prog" in names:
                 break
             time.sleep(0.2)
@@ -211,7 +215,9 @@ def test_killed_judge_leaves_nothing_behind(tmp_path: Path, sandbox_name: str, h
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             names = subprocess.run(
-                ["docker", "ps", "-q", "--filter", f"name=ioi-box-{judge.pid}-"], capture_output=True, text=True
+                ["docker", "ps", "-q", "--filter", f"name=ioi-box-{judge.pid}-"],
+                capture_output=True,
+                text=True,
             ).stdout.split()
             if not names:
                 break

@@ -22,8 +22,12 @@ from tests.conftest import write_kattis_problem
 
 PRELUDE = "#include <bits/stdc++.h>\n#include <unistd.h>\n#include <sys/stat.h>\nint main(){\n"
 SUM = "long long a,b; std::cin>>a>>b; std::cout<<a+b<<std::endl;"
-MY_STDOUT = 'char me[4096]; ssize_t n = readlink("/proc/self/fd/1", me, sizeof me - 1); me[n > 0 ? n : 0] = 0;'
-MY_STDERR = 'char me[4096]; ssize_t n = readlink("/proc/self/fd/2", me, sizeof me - 1); me[n > 0 ? n : 0] = 0;'
+MY_STDOUT = (
+    'char me[4096]; ssize_t n = readlink("/proc/self/fd/1", me, sizeof me - 1); me[n > 0 ? n : 0] = 0;'
+)
+MY_STDERR = (
+    'char me[4096]; ssize_t n = readlink("/proc/self/fd/2", me, sizeof me - 1); me[n > 0 ? n : 0] = 0;'
+)
 
 ATTACKS = {
     "stdout_link.cpp": MY_STDOUT + 'unlink(me); symlink("/etc/passwd", me); return 0;',
@@ -39,7 +43,9 @@ ATTACKS = {
 
 @pytest.fixture
 def problem(tmp_path: Path):
-    return load_problem(write_kattis_problem(tmp_path / "sum", {"1": ("1 2\n", "3\n"), "2": ("5 5\n", "10\n")}))
+    return load_problem(
+        write_kattis_problem(tmp_path / "sum", {"1": ("1 2\n", "3\n"), "2": ("5 5\n", "10\n")})
+    )
 
 
 @pytest.mark.parametrize("attack", list(ATTACKS), ids=list(ATTACKS))

@@ -1,6 +1,7 @@
 // Output validator for "postcard" (Kattis multi-pass, custom score).
-// Invocation, both passes: postcard input_file judge_answer_file feedback_dir < team_output
-// Exit 42 = accepted (score in feedback_dir/score.txt after pass 2), 43 = wrong answer,
+// Invocation, both passes: postcard input_file judge_answer_file feedback_dir [points=N] < team_output
+// (points=N: the group's output_validator_flags, the test's full score).
+// Exit 42 = accepted (score in feedback_dir/score.txt after pass 2, in points), 43 = wrong answer,
 // anything else = judge error.
 //
 // Pass 1 (no state file yet): the team output is the postcard. It is checked, its length is kept
@@ -10,6 +11,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -18,6 +20,7 @@
 static const int AC = 42;
 static const int WA = 43;
 static std::string feedback_dir;
+static double points = 1.0;  // a test's full score; its group's output_validator_flags say points=N
 
 static void message(const std::string& text) {
     std::ofstream out(feedback_dir + "/judgemessage.txt", std::ios::app);
@@ -104,7 +107,7 @@ static void second_pass(const Test& t, long long length) {
         score = 0.25 + 0.75 * (double)(t.cap - length) / (double)(t.cap - t.full);
     FILE* f = fopen((feedback_dir + "/score.txt").c_str(), "w");
     if (!f) judge_error("cannot write score.txt");
-    fprintf(f, "%.6f\n", score);
+    fprintf(f, "%.6f\n", score * points);  // the test's score, in the group's points (Kattis legacy)
     fclose(f);
     finish(AC, "pass 2: decoded correctly; postcard length " + std::to_string(length) + ", T = " +
                    std::to_string(t.full) + ", C = " + std::to_string(t.cap));
@@ -113,6 +116,8 @@ static void second_pass(const Test& t, long long length) {
 int main(int argc, char** argv) {
     if (argc < 4) judge_error("usage: postcard input_file judge_answer_file feedback_dir");
     feedback_dir = argv[3];
+    for (int i = 4; i < argc; i++)  // output_validator_flags of the test's group: points=N
+        if (strncmp(argv[i], "points=", 7) == 0) points = atof(argv[i] + 7);
     Test t = read_test(argv[1]);
     std::ifstream state(feedback_dir + "/postcard_length");
     long long length;

@@ -17,8 +17,9 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ioi_agent.errors import IoiAgentError
+from ioi_agent.files import unique_sibling
 from ioi_agent.sandbox import SandboxPool
-from ioi_agent.sandbox.base import BOX_BIN, BOX_WORK, ProcSpec
+from ioi_agent.sandbox.base import BOX_BIN, BOX_WORK, ProcResult, ProcSpec
 
 CPP_FLAGS = ["-O2", "-std=gnu++17", "-pipe"]
 COMPILE_LIMITS = {"cpu_s": 60.0, "wall_s": 120.0, "mem_mb": 4096, "out_mb": 256, "nproc": 32}
@@ -32,6 +33,9 @@ class CompiledProgram(BaseModel):
     ok: bool
     message: str = ""
     argv: list[str] = []  # box argv prefix that runs it
+    # The box, not the compiler, ended the compilation (its limits, a failed start): a judge error,
+    # never cached, never charged to the source as a compile error.
+    box_failure: bool = False
 
 
 def language_of(path: Path) -> str:
@@ -79,8 +83,9 @@ class Compiler:
             if meta.is_file():
                 return CompiledProgram.model_validate_json(meta.read_text())
             result = self._build(key, language, main_name, text, grader_files)
-            tmp = target.with_name(key + ".part")
-            shutil.rmtree(tmp, ignore_errors=True)
+            if result.box_failure:
+                return result  # not a fact about the source: the next call compiles again
+            tmp = unique_sibling(target)
             tmp.mkdir(parents=True)
             if result.ok:
                 self._install(tmp, key, language, main_name, text, grader_files)
@@ -135,25 +140,34 @@ class Compiler:
                 if (src / "compile.err").exists()
                 else ""
             )
-            if res.cpu_exceeded or res.wall_exceeded:
-                message = "compilation ran past its time limit\n" + message
-            ok = res.ok and (language == "python" or (src / "prog").is_file())
+            box_failure = bool(
+                res.cpu_exceeded or res.wall_exceeded or res.mem_exceeded or res.spawn_error or res.signal
+            )
+            if box_failure:
+                message = f"the sandbox stopped the compilation ({_box_reason(res)})\n" + message
+            ok = res.ok and not box_failure and (language == "python" or (src / "prog").is_file())
             if ok and language == "cpp":
-                shutil.copyfile(src / "prog", self.pool.mounts.binaries / f"{key}.prog.part")
+                shutil.copyfile(src / "prog", self._built(key))
         argv = (
             [f"{BOX_BIN}/{key}/prog"]
             if language == "cpp"
             # As Kattis runs it: `python3 main`, with site (its exit() and quit() builtins) on.
             else ["/usr/bin/python3", f"{BOX_BIN}/{key}/{python_main(graders) or main_name}"]
         )
-        return CompiledProgram(key=key, language=language, ok=ok, message=message.strip(), argv=argv)
+        return CompiledProgram(
+            key=key, language=language, ok=ok, message=message.strip(), argv=argv, box_failure=box_failure
+        )
+
+    def _built(self, key: str) -> Path:
+        """Where this thread puts a binary between the box and the cache: two judges (processes) may
+        share one cache and build one key at once."""
+        return self.pool.mounts.binaries / f".{key}.prog.{os.getpid()}.{threading.get_ident()}.part"
 
     def _install(
         self, folder: Path, key: str, language: str, main_name: str, text: bytes, graders: list[Path]
     ) -> None:
         if language == "cpp":
-            built = self.pool.mounts.binaries / f"{key}.prog.part"
-            os.replace(built, folder / "prog")
+            os.replace(self._built(key), folder / "prog")
             os.chmod(folder / "prog", 0o755)
             return
         (folder / main_name).write_bytes(text)
@@ -237,3 +251,13 @@ def host_pch(binaries: Path) -> str | None:
             os.chmod(tmp, 0o644)
             os.replace(tmp, gch)
     return f"{BOX_BIN}/{folder.name}"
+
+
+def _box_reason(res: ProcResult) -> str:
+    if res.cpu_exceeded or res.wall_exceeded:
+        return "time limit"
+    if res.mem_exceeded:
+        return "memory limit"
+    if res.spawn_error:
+        return res.spawn_error
+    return f"signal {res.signal}"

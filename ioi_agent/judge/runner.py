@@ -280,13 +280,15 @@ class Judge:
     # --- aggregation ----------------------------------------------------------------------------
 
     def _compile_error(self, src: Path, prog: CompiledProgram) -> SubmissionResult:
+        """CE when the compiler rejected the source; JE when the box stopped the compilation."""
+        verdict = Verdict.JE if prog.box_failure else Verdict.CE
         subtasks = [
-            SubtaskResult(name=s.name, points=s.points, score=0.0, verdict=Verdict.CE)
+            SubtaskResult(name=s.name, points=s.points, score=0.0, verdict=verdict)
             for s in self.problem.subtasks
         ]
         return SubmissionResult(
             source=str(src),
-            verdict=Verdict.CE,
+            verdict=verdict,
             score=0.0,
             subtasks=subtasks,
             compile=CompileInfo(ok=False, message=prog.message),

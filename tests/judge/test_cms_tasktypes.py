@@ -126,3 +126,21 @@ def test_sleeping_checker_is_a_judge_error_within_its_limits(tmp_path: Path) -> 
         (result,) = judge.judge_sources([write(tmp_path / "a.cpp", FILE_IO_STDOUT)])
     assert result.verdict == Verdict.JE
     assert time.monotonic() - start < 60  # the trusted wall clock: 2 × 10 + 1 s
+
+
+def test_a_compile_stopped_by_the_box_is_a_judge_error_and_not_cached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ioi_agent.judge import compile as compile_module
+
+    problem = load_problem(cms_package(tmp_path / "doubles", "Batch", {}, DOUBLES))
+    source = write(tmp_path / "a.cpp", FILE_IO_STDOUT)
+    tight = dict(compile_module.COMPILE_LIMITS, cpu_s=0.001, wall_s=0.001)
+    monkeypatch.setattr(compile_module, "COMPILE_LIMITS", tight)
+    with Judge(problem, sandbox="bwrap") as judge:
+        (stopped,) = judge.judge_sources([source])
+    assert stopped.verdict == Verdict.JE and "sandbox stopped the compilation" in stopped.compile.message
+    monkeypatch.undo()
+    with Judge(problem, sandbox="bwrap") as judge:  # compiled again, not the stored failure
+        (result,) = judge.judge_sources([source])
+    assert (result.verdict, result.score) == (Verdict.AC, 100)

@@ -11,7 +11,7 @@ from ioi_agent.packages import load_problem
 from tests.conftest import write_kattis_problem
 
 LOOP = "int main(){ volatile unsigned long x = 0; for (;;) x++; }\n"
-SUM = "#include <cstdio>\nint main(){ long a, b; scanf(\"%ld %ld\", &a, &b); printf(\"%ld\\n\", a + b); }\n"
+SUM = '#include <cstdio>\nint main(){ long a, b; scanf("%ld %ld", &a, &b); printf("%ld\\n", a + b); }\n'
 
 
 def test_a_timeout_is_run_twice_and_an_answer_once(tmp_path: Path) -> None:

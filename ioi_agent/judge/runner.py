@@ -111,8 +111,11 @@ class Judge:
         h = hashlib.sha256(c.model_dump_json(exclude={"sources"}).encode())
         for src in sources:
             h.update(src.read_bytes())
+        p = self.problem
+        # Everything of the task type that changes how a test runs: file I/O names, FIFO style.
         h.update(
-            f"{self.problem.task_type}|{self.problem.num_processes}|{self.problem.validation_passes}".encode()
+            f"{p.task_type}|{p.num_processes}|{p.validation_passes}|{p.input_file}|{p.output_file}|"
+            f"{getattr(p, 'user_io', '')}".encode()
         )
         key = h.hexdigest()[:16]
         self._checker_memo = (stamp, key)

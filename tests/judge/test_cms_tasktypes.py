@@ -134,7 +134,8 @@ def test_a_compile_stopped_by_the_box_is_a_judge_error_and_not_cached(
     from ioi_agent.judge import compile as compile_module
 
     problem = load_problem(cms_package(tmp_path / "doubles", "Batch", {}, DOUBLES))
-    source = write(tmp_path / "a.cpp", FILE_IO_STDOUT)
+    # A source of its own: the test session's compile cache may hold FILE_IO_STDOUT already.
+    source = write(tmp_path / "a.cpp", f"// {tmp_path}\n" + FILE_IO_STDOUT)
     tight = dict(compile_module.COMPILE_LIMITS, cpu_s=0.001, wall_s=0.001)
     monkeypatch.setattr(compile_module, "COMPILE_LIMITS", tight)
     with Judge(problem, sandbox="bwrap") as judge:
@@ -144,3 +145,14 @@ def test_a_compile_stopped_by_the_box_is_a_judge_error_and_not_cached(
     with Judge(problem, sandbox="bwrap") as judge:  # compiled again, not the stored failure
         (result,) = judge.judge_sources([source])
     assert (result.verdict, result.score) == (Verdict.AC, 100)
+
+
+def test_file_io_settings_are_part_of_the_result_key(tmp_path: Path) -> None:
+    """The same program on the same tests, with and without file I/O, must not share stored results."""
+    source = write(tmp_path / "s.cpp", f"// {tmp_path}\n" + FILE_IO_STDOUT)
+    with_files = load_problem(cms_package(tmp_path / "files", "Batch", FILE_IO, DOUBLES))
+    plain = load_problem(cms_package(tmp_path / "plain", "Batch", {}, DOUBLES))
+    with Judge(with_files, sandbox="bwrap") as judge:
+        assert judge.judge_sources([source])[0].verdict == Verdict.WA  # no output.txt
+    with Judge(plain, sandbox="bwrap") as judge:
+        assert judge.judge_sources([source])[0].verdict == Verdict.AC

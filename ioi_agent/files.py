@@ -38,15 +38,23 @@ def unique_sibling(target: Path, suffix: str = ".part") -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(6).hex()}{suffix}")
 
 
+def try_lock(fd: int) -> bool:
+    """Take an exclusive lock on an open file without waiting; False when another process holds it.
+    The lock goes with the file's last descriptor, so with the process, however it ends."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 @contextmanager
 def folder_lock(folder: Path, what: str) -> Iterator[None]:
     """Hold an exclusive lock on `folder` (a `.lock` file in it) or fail at once with one line: two runs
     must not write one state folder. The lock goes with the process, however it ends."""
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+    if not try_lock(fd):
         os.close(fd)
         raise IoiAgentError(
             f"{folder}: another run is using this {what} (fix: wait for it to end, or use another folder)"

@@ -25,7 +25,6 @@ next opened for writing, and its sample is generated again.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -40,6 +39,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ioi_agent.errors import IoiAgentError
+from ioi_agent.files import try_lock
 
 POOL_FORMAT_VERSION = 1
 
@@ -224,9 +224,7 @@ class PoolWriter:
             fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         except OSError as exc:
             raise PoolError(f"{self.path}: cannot open the pool for writing: {exc.strerror}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not try_lock(fd):
             os.close(fd)
             raise PoolError(
                 f"{self.path}: another run is writing this pool (fix: wait for it, or write to another --out)"

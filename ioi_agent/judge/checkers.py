@@ -28,7 +28,6 @@ from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Checker, CheckerKind
 from ioi_agent.scoring.cms import white_diff
 
-CHECKER_TIMEOUT_S = 30.0
 CHECKER_LIMITS = TRUSTED  # a checker's (or output validator's) limits: CMS's trusted step
 # Compiling a checker on the host (a testlib checker takes a few seconds): bounded like any trusted step.
 HOST_COMPILE = TrustedLimits(cpu_s=60.0, wall_s=120.0, mem_mb=TRUSTED.mem_mb)

@@ -31,11 +31,18 @@ from typing import TYPE_CHECKING
 
 from ioi_agent.judge.checkers import cms_result, host_program
 from ioi_agent.judge.compile import CompiledProgram
-from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.judge.store import StoredOutcome
-from ioi_agent.judge.strategies import Scratch, Strategy, checked, contestant_spec, failed_run, judge_error
+from ioi_agent.judge.strategies import (
+    Scratch,
+    Strategy,
+    checked,
+    contestant_spec,
+    failed_run,
+    judge_error,
+    worst_failure,
+)
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess
-from ioi_agent.judge.verdict import Verdict, worst
+from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import TestCase
 from ioi_agent.sandbox.base import Box, ProcResult, ProcSpec
 
@@ -127,14 +134,12 @@ class CommunicationStrategy(Strategy):
     def _outcome(judge: Judge, results: list[ProcResult], stdout: str, stderr: str) -> StoredOutcome:
         total = sum(r.cpu_s for r in results)
         peak = max(r.peak_mb for r in results)
-        failures = [(v, r) for r in results if (v := runtime_verdict(r)) is not None]
-        if not failures and total >= judge.time_limit:
+        failure = worst_failure(results)
+        if failure is not None:
+            return failure
+        if total >= judge.time_limit:  # each process within the limit, their sum not (CMS)
             worst_run = max(results, key=lambda r: r.cpu_s)
             outcome = failed_run(worst_run, Verdict.TLE)
             message = f"CPU {total:.3f} s over {len(results)} processes"
             return outcome.model_copy(update={"time_s": total, "memory_mb": peak, "message": message})
-        if failures:
-            verdict = worst(v for v, _ in failures)
-            run = next(r for v, r in failures if v == verdict)
-            return failed_run(run, verdict).model_copy(update={"time_s": total, "memory_mb": peak})
         return checked(cms_result(0, stdout, stderr), total, peak)

@@ -32,7 +32,7 @@ from ioi_agent.judge.compile import CompiledProgram
 from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.judge.store import StoredOutcome
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess, TrustedResult, run_trusted
-from ioi_agent.judge.verdict import Verdict
+from ioi_agent.judge.verdict import Verdict, worst
 from ioi_agent.packages.model import Problem, TaskType, TestCase
 from ioi_agent.sandbox.base import BOX_WORK, Box, ProcResult, ProcSpec
 
@@ -71,6 +71,18 @@ def failed_run(result: ProcResult, verdict: Verdict) -> StoredOutcome:
     return StoredOutcome(
         verdict=verdict, score=0.0, time_s=result.cpu_s, memory_mb=result.peak_mb, message=message
     )
+
+
+def worst_failure(results: list[ProcResult]) -> StoredOutcome | None:
+    """Several processes of one test (Communication, TwoSteps): the outcome of the most severe failure,
+    with the processes' summed time and largest peak; None when every process ended normally."""
+    failures = [(v, r) for r in results if (v := runtime_verdict(r)) is not None]
+    if not failures:
+        return None
+    verdict = worst(v for v, _ in failures)
+    run = next(r for v, r in failures if v == verdict)
+    total, peak = sum(r.cpu_s for r in results), max(r.peak_mb for r in results)
+    return failed_run(run, verdict).model_copy(update={"time_s": total, "memory_mb": peak})
 
 
 def checked(check: CheckResult, time_s: float, memory_mb: float) -> StoredOutcome:
@@ -202,8 +214,8 @@ def validator_limits(time_limit: float) -> TrustedLimits:
 def _start_peer(argv: list[str], to_user: Path, from_user: Path, limits: TrustedLimits) -> TrustedProcess:
     """Start a trusted peer whose stdout feeds the contestant and whose stdin reads it.
 
-    The shell opens the FIFO towards the contestant first, then the one from it: the executor opens the
-    contestant's stdin first too, so neither side blocks forever on its second open."""
+    The shell opens the FIFO towards the contestant, then the one from it; any order would do: the
+    contestant's side opens its stdin without blocking (launch.c `wait_for_writer`)."""
     env = {**os.environ, "IOI_TO": str(to_user), "IOI_FROM": str(from_user)}
     return TrustedProcess(["sh", "-c", _PEER_SCRIPT, *argv], env=env, limits=limits)
 

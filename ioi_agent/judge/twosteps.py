@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING
 from ioi_agent.judge.boxfiles import copy_out
 from ioi_agent.judge.checkers import run_checker
 from ioi_agent.judge.compile import CompiledProgram
-from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.judge.store import StoredOutcome
-from ioi_agent.judge.strategies import Scratch, Strategy, checked, contestant_spec, failed_run
-from ioi_agent.judge.verdict import worst
+from ioi_agent.judge.strategies import Scratch, Strategy, checked, contestant_spec, worst_failure
 from ioi_agent.packages.model import TestCase
 
 if TYPE_CHECKING:
@@ -42,13 +40,10 @@ class TwoStepsStrategy(Strategy):
             finally:
                 scratch.remove()
         try:
-            total = sum(r.cpu_s for r in results)
-            peak = max(r.peak_mb for r in results)
-            failures = [(v, r) for r in results if (v := runtime_verdict(r)) is not None]
-            if failures:
-                verdict = worst(v for v, _ in failures)
-                run = next(r for v, r in failures if v == verdict)
-                return failed_run(run, verdict).model_copy(update={"time_s": total, "memory_mb": peak})
+            failure = worst_failure(results)
+            if failure is not None:
+                return failure
+            total, peak = sum(r.cpu_s for r in results), max(r.peak_mb for r in results)
             check = run_checker(
                 judge.problem.checker, judge.cache, test.input, test.answer, output, test.validator_flags
             )

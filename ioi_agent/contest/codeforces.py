@@ -119,7 +119,7 @@ def run_problem(
             minute += settings.minutes_per_submission
             history.append(grader.submit(by_id[choice], at_s=minute * 60))
         # After the round: system tests decide (this is the harness, not the contestant, asking).
-        hidden = grader.hidden_scores(pool.candidates)
+        hidden = grader.harness.hidden_scores(pool.candidates)
     subs = [
         CfSubmission(
             index=fb.index,

@@ -169,7 +169,7 @@ def run_task(
         )
         feedback = run_submissions(policy, grader, rules, history=history)
         score = grader.final_score()
-        hidden = grader.hidden_scores(pool.candidates)
+        hidden = grader.harness.hidden_scores(pool.candidates)
     subtasks = context.subtasks
     vectors = [hidden[c.id].subtask_scores for c in pool.candidates]
     by_id = pool.by_id()

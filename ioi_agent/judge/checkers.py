@@ -1,8 +1,8 @@
 """Output checking: the built-in token comparison and adapters for the three custom-checker conventions.
 
 Custom checkers, interactors and managers are the problem setter's trusted programs: they are compiled
-and run on the host (they need the answers, which never enter a box) through `trusted.run_trusted`, within
-CMS's trusted-step limits (CPU, wall clock 2 × CPU + 1 s, memory), their process group killed at the
+and run in trusted boxes of their own (they need the answers, which never enter a contestant's box)
+through `trusted.run_trusted`, seeing only the files they are given, within CMS's trusted-step limits (CPU, wall clock 2 × CPU + 1 s, memory), their process group killed at the
 deadline. Each adapter maps the checker's way of reporting into one `CheckResult`; a checker that fails,
 crashes or runs past its limits is JE, never a wrong answer and never a hang.
 
@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from shutil import copyfile, rmtree
 
 from ioi_agent.errors import PackageError
 from ioi_agent.files import unique_sibling
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedResult, run_trusted
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Checker, CheckerKind
+from ioi_agent.sandbox.trusted_box import own_for_trusted
 from ioi_agent.scoring.cms import white_diff
 
 CHECKER_LIMITS = TRUSTED  # a checker's (or output validator's) limits: CMS's trusted step
@@ -107,11 +110,31 @@ def host_program(sources: list[Path], cache: Path) -> list[str]:
                     sources[0], "g++ is needed on the host to build this checker", fix="install g++"
                 )
             cpp = [str(s) for s in sources if s.suffix in (".cpp", ".cc", ".cxx", ".c")]
-            includes = sorted({f"-I{s.parent}" for s in sources})
-            tmp = unique_sibling(binary)
-            proc = run_trusted(
-                [compiler, "-O2", "-std=gnu++17", *includes, "-o", str(tmp), *cpp], limits=HOST_COMPILE
-            )
+            folders = sorted({str(s.parent) for s in sources})
+            # Built in a trusted box into a folder of its own, then moved into the cache by the judge.
+            build = Path(tempfile.mkdtemp(prefix="ioi-agent-build-"))  # reachable by the box's uid
+            own_for_trusted(build)
+            try:
+                proc = run_trusted(
+                    [
+                        compiler,
+                        "-O2",
+                        "-std=gnu++17",
+                        *(f"-I{f}" for f in folders),
+                        "-o",
+                        f"{build}/prog",
+                        *cpp,
+                    ],
+                    limits=HOST_COMPILE,
+                    read=folders,
+                    write=[build],
+                )
+                if proc.returncode == 0:
+                    tmp = unique_sibling(binary)
+                    copyfile(build / "prog", tmp)
+                    os.chmod(tmp, 0o755)
+            finally:
+                rmtree(build, ignore_errors=True)
             if proc.timed_out or proc.signal:
                 raise PackageError(
                     sources[0],
@@ -184,11 +207,63 @@ def run_checker(
             return compare_white_diff(output_path.read_bytes(), answer)
         return compare_tokens(output_path.read_bytes(), answer, checker)
     prog = host_program(checker.sources, cache)
+    key = _check_key(prog, checker, input_path, answer_path, output_path, flags)
+    with _checks_lock:
+        known = _checks.get(key)
+    if known is not None:
+        return known
+    result = _run_custom(checker, prog, input_path, answer_path, output_path, flags)
+    if result.verdict != Verdict.JE:  # a checker's failure is tried again, as any judge error
+        with _checks_lock:
+            if len(_checks) >= CHECK_MEMO_SIZE:
+                _checks.pop(next(iter(_checks)))
+            _checks[key] = result
+    return result
+
+
+# Many candidates print the same output for a test: a custom checker judges each distinct output once per
+# judge process (a checker's verdict depends on its input, answer and the output alone, as CMS and
+# problemtools assume), which spares a trusted box per repeated output.
+CHECK_MEMO_SIZE = 200_000
+_checks: dict[str, CheckResult] = {}
+_checks_lock = threading.Lock()
+
+
+def _check_key(
+    prog: list[str],
+    checker: Checker,
+    input_path: Path,
+    answer_path: Path | None,
+    output_path: Path,
+    flags: list[str] | None,
+) -> str:
+    h = hashlib.sha256(checker.kind.value.encode())
+    for part in (*prog, *checker.flags, "\0", *(flags or [])):
+        h.update(part.encode() + b"\0")
+    for path in (input_path, answer_path):
+        if path is not None:  # the package's own files: named and dated
+            info = path.stat()
+            h.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    with open(output_path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _run_custom(
+    checker: Checker,
+    prog: list[str],
+    input_path: Path,
+    answer_path: Path | None,
+    output_path: Path,
+    flags: list[str] | None,
+) -> CheckResult:
     answer = str(answer_path) if answer_path else "/dev/null"
     if checker.kind == CheckerKind.KATTIS:
         with tempfile.TemporaryDirectory(prefix="feedback-") as fb:
+            own_for_trusted(Path(fb))
             argv = [*prog, str(input_path), answer, fb + "/", *checker.flags, *(flags or [])]
-            run = run_trusted(argv, stdin=output_path, limits=CHECKER_LIMITS)
+            run = run_trusted(argv, stdin=output_path, limits=CHECKER_LIMITS, write=[fb])
             if _broke(run):
                 return CheckResult(Verdict.JE, 0.0, run.failure("output validator"))
             return kattis_result(run.returncode, Path(fb), run.stderr)  # type: ignore[arg-type]

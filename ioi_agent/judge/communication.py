@@ -45,6 +45,7 @@ from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import TestCase
 from ioi_agent.sandbox.base import Box, ProcResult, ProcSpec
+from ioi_agent.sandbox.trusted_box import own_for_trusted
 
 if TYPE_CHECKING:
     from ioi_agent.judge.runner import Judge
@@ -86,6 +87,7 @@ class CommunicationStrategy(Strategy):
         n = problem.num_processes
         user_io = getattr(problem, "user_io", "std_io")
         workdir = Path(tempfile.mkdtemp(prefix="manager-", dir=judge.pool.private))
+        own_for_trusted(workdir)
         with ExitStack() as stack:
             # One box (and so one uid) per contestant process: none can signal, ptrace or read another.
             # Taken all at once under a lock, so two tests that each need several boxes cannot each
@@ -117,6 +119,7 @@ class CommunicationStrategy(Strategy):
                     stdin=stdin,
                     cwd=workdir,
                     limits=manager_limits(judge.time_limit, n),
+                    write=[workdir, *to_user, *from_user],
                 )
             try:
                 results = _run_all(boxes, specs)

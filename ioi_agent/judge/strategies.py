@@ -35,6 +35,7 @@ from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess, Trus
 from ioi_agent.judge.verdict import Verdict, worst
 from ioi_agent.packages.model import Problem, TaskType, TestCase
 from ioi_agent.sandbox.base import BOX_WORK, Box, ProcResult, ProcSpec
+from ioi_agent.sandbox.trusted_box import own_for_trusted, share_with_trusted
 
 if TYPE_CHECKING:
     from ioi_agent.judge.runner import Judge
@@ -115,6 +116,7 @@ class Scratch:
         path = self.host / name
         os.mkfifo(path, 0o600)
         self.own(path)
+        share_with_trusted(path)  # the interactor or manager at the other end runs in a trusted box
         return path, f"{self.box}/{name}"
 
     def remove(self) -> None:
@@ -211,13 +213,17 @@ def validator_limits(time_limit: float) -> TrustedLimits:
     )
 
 
-def _start_peer(argv: list[str], to_user: Path, from_user: Path, limits: TrustedLimits) -> TrustedProcess:
+def _start_peer(
+    argv: list[str], to_user: Path, from_user: Path, feedback: Path, limits: TrustedLimits
+) -> TrustedProcess:
     """Start a trusted peer whose stdout feeds the contestant and whose stdin reads it.
 
     The shell opens the FIFO towards the contestant, then the one from it; any order would do: the
     contestant's side opens its stdin without blocking (launch.c `wait_for_writer`)."""
-    env = {**os.environ, "IOI_TO": str(to_user), "IOI_FROM": str(from_user)}
-    return TrustedProcess(["sh", "-c", _PEER_SCRIPT, *argv], env=env, limits=limits)
+    env = {"IOI_TO": str(to_user), "IOI_FROM": str(from_user)}
+    return TrustedProcess(
+        ["sh", "-c", _PEER_SCRIPT, *argv], env=env, limits=limits, write=[to_user, from_user, feedback]
+    )
 
 
 def _broken_pipe(result: ProcResult) -> bool:
@@ -247,6 +253,7 @@ class InteractiveStrategy(Strategy):
 
         validator = host_program(judge.problem.manager_sources, judge.cache)
         feedback = Path(tempfile.mkdtemp(prefix="feedback-", dir=judge.pool.session))  # not box-visible
+        own_for_trusted(feedback)
         try:
             with judge.pool.box() as box:
                 scratch = Scratch(box)
@@ -257,6 +264,7 @@ class InteractiveStrategy(Strategy):
                         _validator_argv(judge, validator, test, feedback),
                         to_host,
                         from_host,
+                        feedback,
                         validator_limits(judge.time_limit),
                     )
                     spec = contestant_spec(judge, program, to_box, from_box, stderr=f"{scratch.box}/err")
@@ -295,6 +303,7 @@ class MultiPassStrategy(Strategy):
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
         validator = host_program(judge.problem.manager_sources or judge.problem.checker.sources, judge.cache)
         feedback = Path(tempfile.mkdtemp(prefix="feedback-", dir=judge.pool.session))  # not box-visible
+        own_for_trusted(feedback)
         current_input = test.input
         total_time, peak = 0.0, 0.0
         try:
@@ -325,6 +334,7 @@ class MultiPassStrategy(Strategy):
                     _validator_argv(judge, validator, test, feedback),
                     stdin=output,
                     limits=validator_limits(judge.time_limit),
+                    write=[feedback],
                 )
                 if ran.timed_out or ran.returncode not in (KATTIS_AC, KATTIS_WA):
                     return judge_error(ran.failure("the output validator"), total_time, peak)

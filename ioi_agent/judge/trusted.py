@@ -1,8 +1,9 @@
-"""Trusted programs (checkers, interactors, managers, output validators, graders, generators): one way to
-run them, with limits, deadlines and a life tied to the judge's.
+"""Trusted programs (checkers, interactors, managers, output validators, graders, and their host
+compile): one way to run them, boxed, with limits, deadlines and a life tied to the judge's.
 
-CMS's `trusted_step` is the model: 10 s of CPU, a wall clock of 2 × CPU + 1 s, 4 GiB of address space.
-Every trusted program is started through `guard` (sandbox/guard.c), which sets those limits and
+CMS's `trusted_step` is the model: 10 s of CPU, a wall clock of 2 × CPU + 1 s, 4 GiB of address space,
+in a sandbox of their own. Each runs in a one-shot box of its own (`sandbox/trusted_box.py`: its own uid,
+never root, and of the host's files only those it is given); `guard` (sandbox/guard.c) sets the limits and
 PR_SET_PDEATHSIG before exec, so a judge that is killed takes its managers and checkers with it; each runs
 in a process group of its own, killed whole at its deadline. Output to the judge goes to unnamed files the
 judge opened (never a path), read back with a size cap. Nothing here waits without a deadline.
@@ -19,11 +20,13 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from ioi_agent.sandbox.base import executor_dir
+from ioi_agent.sandbox.trusted_box import boxed
 
 CAPTURE_CAP = 1 << 20  # bytes of a trusted program's stdout/stderr the judge reads
 
@@ -111,7 +114,11 @@ class TrustedProcess:
         cwd: Path | str | None = None,
         limits: TrustedLimits = TRUSTED,
         env: dict[str, str] | None = None,
+        read: Iterable[Path | str] = (),
+        write: Iterable[Path | str] = (),
     ):
+        """`argv`'s absolute paths, `read` and `cwd` are visible to it read-only, `write` read-write (see
+        trusted_box.boxed); `env`: its variables besides PATH, HOME and LANG."""
         self.limits = limits
         self.deadline = time.monotonic() + limits.wall
         self._out = None if stdout is not None else tempfile.TemporaryFile()
@@ -127,19 +134,32 @@ class TrustedProcess:
                 str(limits.out_mb),
                 str(limits.nproc),
             ]
-        self.proc = subprocess.Popen(
-            [*prefix, *argv],
-            stdin=stdin if stdin is not None else subprocess.DEVNULL,
-            stdout=stdout if stdout is not None else self._out,
-            stderr=self._err,
-            cwd=cwd,
-            env=env,
-            start_new_session=True,  # its own group: killed whole, and out of reach of the judge's ^C
-        )
+        command = boxed(argv, read=read, write=write, cwd=cwd, env=env)
+        self._boxed = command.boxed
+        try:
+            self.proc = subprocess.Popen(
+                [*prefix, *command.argv],
+                stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                stdout=stdout if stdout is not None else self._out,
+                stderr=self._err,
+                env=command.env,
+                pass_fds=command.pass_fds,
+                start_new_session=True,  # its own group: killed whole, and out of reach of the judge's ^C
+                **command.popen,
+            )
+        finally:
+            command.close()
         if not guard:
             _prlimit(self.proc.pid, limits)
         with _live_lock:
             _live[self.proc.pid] = self.proc
+
+    def _status(self, code: int) -> int:
+        """The program's exit status: bubblewrap reports a program killed by signal S as exit 128 + S
+        (as a shell does), which becomes -S again here."""
+        if self._boxed and 128 < code <= 128 + 64:
+            return 128 - code
+        return code
 
     def poll(self) -> int | None:
         return self.proc.poll()
@@ -160,7 +180,7 @@ class TrustedProcess:
         with _live_lock:
             _live.pop(self.proc.pid, None)
         return TrustedResult(
-            returncode=None if timed_out else self.proc.returncode,
+            returncode=None if timed_out else self._status(self.proc.returncode),
             stdout=_read_capped(self._out),
             stderr=_read_capped(self._err),
             timed_out=timed_out,
@@ -174,12 +194,15 @@ def run_trusted(
     cwd: Path | str | None = None,
     limits: TrustedLimits = TRUSTED,
     env: dict[str, str] | None = None,
+    read: Iterable[Path | str] = (),
+    write: Iterable[Path | str] = (),
 ) -> TrustedResult:
     """Run a trusted program to the end (or its deadline): stdin from a file, output captured."""
+    where = {"cwd": cwd, "limits": limits, "env": env, "read": read, "write": write}
     if stdin is None:
-        return TrustedProcess(argv, cwd=cwd, limits=limits, env=env).finish()
+        return TrustedProcess(argv, **where).finish()  # type: ignore[arg-type]
     with open(stdin, "rb") as f:
-        return TrustedProcess(argv, stdin=f, cwd=cwd, limits=limits, env=env).finish()
+        return TrustedProcess(argv, stdin=f, **where).finish()  # type: ignore[arg-type]
 
 
 def _read_capped(f: IO[bytes] | None) -> str:

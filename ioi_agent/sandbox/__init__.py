@@ -20,6 +20,7 @@ from ioi_agent.sandbox import cgroups
 from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
 from ioi_agent.sandbox.bwrap import BwrapBackend
 from ioi_agent.sandbox.docker import DockerBackend
+from ioi_agent.sandbox.trusted_box import share_with_trusted_programs, trusted_box_line
 
 __all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "cache_root", "choose_backend"]
 
@@ -73,7 +74,7 @@ def choose_backend(name: str = "auto") -> tuple[Backend, str]:
     """The backend to use and a sentence saying why and how memory is measured (a cgroup per run, or
     rlimits per process where no cgroup can be had); `auto` prefers Docker, then bubblewrap."""
     backend, message = _choose(name)
-    return backend, f"{message}; {cgroups.describe()}"
+    return backend, f"{message}; {cgroups.describe()}; {trusted_box_line()}"
 
 
 def _choose(name: str) -> tuple[Backend, str]:
@@ -116,6 +117,7 @@ class SandboxPool:
         # The judge's own files (outputs copied out of boxes, trusted programs' folders): no box sees it.
         self.private = self.session / "host"
         self.private.mkdir(mode=0o700)
+        share_with_trusted_programs(self.private)  # group of the trusted boxes' uid, mode 0750
         self.boxes = [
             backend.make_box(i, self.mounts, self.session / f"box{i}", memory_cap_mb) for i in range(size)
         ]

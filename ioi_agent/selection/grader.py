@@ -20,7 +20,8 @@ grader for the public view of the problem (samples only) and works from that.
 
 `hidden_scores()` reports every candidate's result on the hidden tests. It exists for the evaluation
 harness only (the oracle, the expected score of random selection, training labels for the scorer);
-submission policies never get it, they see `Feedback` alone.
+submission policies never get it, they see `Feedback` alone. A `GraderProcess` answers it only on a
+channel of its own (`GraderProcess.harness`), never on the contestant's.
 """
 
 from __future__ import annotations
@@ -500,15 +501,27 @@ class GraderProcess:
         for flag, value in (("--jobs", jobs), ("--log", log), ("--time-limit", time_limit), ("--work", work)):
             if value is not None:
                 argv += [flag, str(value)]
+        # The harness channel: a pipe pair of its own, held by this process only (see grader_server).
+        to_child, from_here = os.pipe()
+        from_child, to_here = os.pipe()
+        argv += ["--harness-fds", f"{to_child},{to_here}"]
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
-        self._proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
-            encoding="utf-8",
-            start_new_session=True,
+        try:
+            self._proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                text=True,
+                encoding="utf-8",
+                start_new_session=True,
+                pass_fds=(to_child, to_here),
+            )
+        finally:
+            os.close(to_child)
+            os.close(to_here)
+        self.harness = HarnessChannel(
+            self, os.fdopen(from_here, "w", encoding="utf-8"), os.fdopen(from_child, "r", encoding="utf-8")
         )
         self._busy = False
         self._finalizer = weakref.finalize(self, _stop_child, self._proc, self._stderr)
@@ -520,8 +533,9 @@ class GraderProcess:
 
     # --- the protocol ---------------------------------------------------------------------------
 
-    def _reply(self) -> GraderReply:
-        line = self._proc.stdout.readline() if self._proc.stdout else ""
+    def _reply(self, stream: IO[str] | None = None) -> GraderReply:
+        stream = stream or self._proc.stdout
+        line = stream.readline() if stream else ""
         if not line:
             code = self._proc.wait()
             raise IoiAgentError(f"the grader process stopped (exit code {code}){self._stderr_tail()}")
@@ -532,22 +546,23 @@ class GraderProcess:
         lines = [x for x in self._stderr.read().splitlines() if x.strip()]
         return f": {lines[-1].strip()}" if lines else ""
 
-    def _call(self, request: GraderRequest) -> object:
-        if self._proc.poll() is not None or self._proc.stdin is None:
+    def _call(self, request: GraderRequest, channel: tuple[IO[str], IO[str]] | None = None) -> object:
+        if self._proc.poll() is not None or self._proc.stdin is None or self._proc.stdout is None:
             raise IoiAgentError(
                 f"the grader process is not running (exit code {self._proc.returncode}){self._stderr_tail()}"
             )
+        to_child, from_child = channel or (self._proc.stdin, self._proc.stdout)
         self._busy = True
         try:
             try:
-                self._proc.stdin.write(encode(request))
-                self._proc.stdin.flush()
+                to_child.write(encode(request))
+                to_child.flush()
             except BrokenPipeError:
                 code = self._proc.wait()
                 raise IoiAgentError(
                     f"the grader process stopped (exit code {code}){self._stderr_tail()}"
                 ) from None
-            reply = self._reply()
+            reply = self._reply(from_child)
         finally:
             self._busy = False
         if not reply.ok:
@@ -577,11 +592,6 @@ class GraderProcess:
     def submissions_left(self) -> int:
         return int(self._call(GraderRequest(op="submissions_left")))  # type: ignore[call-overload]
 
-    def hidden_scores(self, candidates: Iterable[Candidate]) -> dict[str, HiddenScore]:
-        """Evaluation harness only (see the module docstring); a policy never calls it."""
-        result = self._call(GraderRequest(op="hidden_scores", candidates=list(candidates)))
-        return {k: HiddenScore.model_validate(v) for k, v in result.items()}  # type: ignore[union-attr]
-
     # --- lifetime -------------------------------------------------------------------------------
 
     @property
@@ -592,6 +602,7 @@ class GraderProcess:
         if self._busy and self._proc.poll() is None:
             self._proc.terminate()  # interrupted mid-request: do not wait for the judging to finish
         self._finalizer()
+        self.harness.close()
 
     def __enter__(self) -> GraderProcess:
         return self
@@ -619,3 +630,25 @@ def _stop_child(proc: subprocess.Popen, stderr: IO[str]) -> None:
             proc.stdout.close()
     finally:
         stderr.close()
+
+
+class HarnessChannel:
+    """The evaluation harness's own channel to a grader process: every candidate's hidden result, for the
+    oracle and random-expectation figures. Not the contestant's channel: the policy side only ever talks
+    through `GraderProcess`'s methods, which the server answers with what the rules allow."""
+
+    def __init__(self, grader: GraderProcess, to_child: IO[str], from_child: IO[str]):
+        self._grader = grader
+        self._channel = (to_child, from_child)
+
+    def hidden_scores(self, candidates: Iterable[Candidate]) -> dict[str, HiddenScore]:
+        request = GraderRequest(op="hidden_scores", candidates=list(candidates))
+        result = self._grader._call(request, self._channel)
+        return {k: HiddenScore.model_validate(v) for k, v in result.items()}  # type: ignore[union-attr]
+
+    def close(self) -> None:
+        for stream in self._channel:
+            try:
+                stream.close()
+            except OSError:
+                pass

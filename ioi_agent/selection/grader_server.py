@@ -5,10 +5,14 @@ name and the rules) or why it could not start. Then, for each `GraderRequest` li
 writes one `GraderReply` line to stdout. End of stdin (or SIGTERM) stops it; its judge's boxes are closed.
 Floats may be `Infinity` (Kattis score ranges), which Python's json reads back.
 
-Operations: public_problem (the public view, a serialized `Problem`), containment (which subtask strictly
-contains which, as the statement tells), submit (candidate, at_s →
-`Feedback`), final_score, records (list of `Feedback`), next_allowed_at, submissions_left, and
-hidden_scores (evaluation harness only; a policy never calls it).
+Two channels, each one request line → one reply line:
+- the contestant's (stdin/stdout): public_problem (the public view, a serialized `Problem`), containment
+  (which subtask strictly contains which, as the statement tells), submit (candidate, at_s → `Feedback`),
+  final_score, records (list of `Feedback`), next_allowed_at, submissions_left: what the rules let a
+  contestant learn, and nothing else (hidden_scores asked here is refused);
+- the harness's (`--harness-fds R,W`, a pipe pair only the process that started the grader holds):
+  hidden_scores, every candidate's result on the hidden tests, for the oracle and random-expectation
+  figures beside a run. A policy talks to the grader through the contestant's channel only.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -35,6 +40,7 @@ Op = Literal[
     "submissions_left",
     "hidden_scores",
 ]
+HARNESS_OPS = frozenset({"hidden_scores"})  # answered on the harness channel only
 
 
 class GraderRequest(BaseModel):
@@ -73,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None)
     p.add_argument("--time-limit", type=float, default=None)
     p.add_argument("--work", type=Path, default=None)
+    p.add_argument("--harness-fds", default=None, help="R,W: the harness channel's pipe descriptors")
     return p
 
 
@@ -85,9 +92,9 @@ def serve(args: argparse.Namespace, requests: TextIO, replies: TextIO) -> int:
     from ioi_agent.packages import load_problem
     from ioi_agent.selection.grader import GraderRefusal, OfficialGrader
 
-    def send(reply: GraderReply) -> None:
-        replies.write(encode(reply))
-        replies.flush()
+    def send(reply: GraderReply, out: TextIO = replies) -> None:
+        out.write(encode(reply))
+        out.flush()
 
     rules = rules_from(args.rules, args.budget, args.min_interval)
     try:
@@ -104,20 +111,35 @@ def serve(args: argparse.Namespace, requests: TextIO, replies: TextIO) -> int:
     except IoiAgentError as exc:
         send(GraderReply(ok=False, error=str(exc)))
         return 2
-    with grader:
-        send(GraderReply(ok=True, result={"problem": problem.name, "rules": rules.model_dump()}))
-        for line in requests:
+    lock = threading.Lock()  # one request at a time over both channels: the grader is not thread-safe
+
+    def channel(lines: TextIO, out: TextIO, harness: bool) -> None:
+        for line in lines:
             if not line.strip():
                 continue
             try:
                 request = GraderRequest.model_validate_json(line)
-                send(GraderReply(ok=True, result=_answer(grader, request)))
+                if (request.op in HARNESS_OPS) != harness:
+                    which = "the harness's" if harness else "the contestant's"
+                    raise ValueError(f"{request.op} is not answered on {which} channel")
+                with lock:
+                    send(GraderReply(ok=True, result=_answer(grader, request)), out)
             except GraderRefusal as exc:
-                send(GraderReply(ok=False, error=str(exc), refusal=True))
+                send(GraderReply(ok=False, error=str(exc), refusal=True), out)
             except IoiAgentError as exc:
-                send(GraderReply(ok=False, error=str(exc)))
-            except ValueError as exc:  # a malformed request: say so, keep serving
-                send(GraderReply(ok=False, error=f"bad request: {str(exc).splitlines()[0]}"))
+                send(GraderReply(ok=False, error=str(exc)), out)
+            except ValueError as exc:  # a malformed or misplaced request: say so, keep serving
+                send(GraderReply(ok=False, error=f"bad request: {str(exc).splitlines()[0]}"), out)
+
+    with grader:
+        send(GraderReply(ok=True, result={"problem": problem.name, "rules": rules.model_dump()}))
+        if args.harness_fds:
+            read_fd, write_fd = (int(x) for x in args.harness_fds.split(","))
+            harness_in = os.fdopen(read_fd, "r", encoding="utf-8")
+            harness_out = os.fdopen(write_fd, "w", encoding="utf-8")
+            # Daemon: the server's life is the contestant channel's; the harness asks between requests.
+            threading.Thread(target=channel, args=(harness_in, harness_out, True), daemon=True).start()
+        channel(requests, replies, False)
     return 0
 
 

@@ -290,3 +290,23 @@ def test_checker_that_does_not_compile(env: dict[str, Path]) -> None:
     message = str(info.value)
     assert "broken.cpp" in message and "does not compile" in message and "error" in message
     assert "\n" not in message
+
+
+def test_a_repeated_output_is_checked_once(env: dict[str, Path], monkeypatch) -> None:
+    """Many candidates print the same output: the custom checker (a trusted box each time) judges each
+    distinct output of a test once; a checker's failure is not remembered."""
+    calls: list[Path] = []
+    real = checkers._run_custom
+
+    def counted(*args, **kwargs):
+        calls.append(args[4])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checkers, "_run_custom", counted)
+    checker = Checker(kind=CheckerKind.CMS, sources=[env["root"] / "cms.cpp"])
+    first = check(env, checker, "42 repeated")
+    again = check(env, checker, "42 repeated")
+    assert again == first and len(calls) == 1
+    assert check(env, checker, "half").score == 0.5 and len(calls) == 2
+    assert check(env, checker, "crash").verdict == Verdict.JE
+    assert check(env, checker, "crash").verdict == Verdict.JE and len(calls) == 4

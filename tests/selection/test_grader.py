@@ -21,6 +21,7 @@ from ioi_agent.selection.grader import (
     OfficialGrader,
     pretest_names,
 )
+from ioi_agent.selection.grader_server import GraderRequest
 from ioi_agent.selection.model import Candidate, Rules, RulesName
 from tests.conftest import write_kattis_problem
 
@@ -230,6 +231,21 @@ def test_grader_process_answers_like_the_grader(tiny: Path, tmp_path: Path) -> N
         pid = g.pid
     with pytest.raises(ProcessLookupError):  # closed: the child is gone
         os.kill(pid, 0)
+
+
+def test_hidden_results_only_on_the_harness_channel(tiny: Path) -> None:
+    """The contestant's channel answers what the rules allow; hidden results come through the harness's
+    own pipe (the old server answered hidden_scores to whoever held the contestant's channel)."""
+    with GraderProcess(tiny, Rules.ioi(2), jobs=1) as g:
+        assert not hasattr(g, "hidden_scores")
+        request = GraderRequest(op="hidden_scores", candidates=[candidate("tiny", "full.py")])
+        with pytest.raises(IoiAgentError, match="not answered on the contestant's channel"):
+            g._call(request)
+        scores = g.harness.hidden_scores([candidate("tiny", "full.py"), candidate("tiny", "small.py")])
+        assert {k: v.score for k, v in scores.items()} == {"full.py": 100, "small.py": 40}
+        with pytest.raises(IoiAgentError, match="not answered on the harness's channel"):
+            g._call(GraderRequest(op="final_score"), g.harness._channel)
+        assert g.submissions_left() == 2  # the harness's questions cost the contestant nothing
 
 
 def test_grader_process_reports_a_bad_package_and_a_dead_child(tiny: Path, tmp_path: Path) -> None:

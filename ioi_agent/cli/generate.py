@@ -14,18 +14,22 @@ from ioi_agent.errors import IoiAgentError
 from ioi_agent.packages.model import Problem
 
 DESCRIPTION = """\
-Sample candidate programs for problem packages into a JSONL pool, from one of three sources:
+Sample candidate programs for problem packages into a JSONL pool, from one of four sources:
   --model PATH_OR_NAME               vLLM's offline engine on this machine (pip install 'ioi-agent[vllm]')
   --endpoint URL --model NAME        an OpenAI-compatible server (vllm serve, SGLang, ...)
   --replay SRC                       an existing pool file, a package's submissions/ folder, or the word
                                      'submissions' (each PROBLEM's own shipped programs)
+  --mutants N                        N seeded mutants per PROBLEM of its accepted and partial programs
+                                     (off-by-ones, flipped comparisons, narrow types, dropped guards, early
+                                     exits, slower loops; 15% exact and 15% cosmetic duplicates): for stress
+                                     tests and demos without a GPU, never model output (--seed picks them)
 Running the same command again resumes: samples already in the pool are not asked for again."""
 
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "generate",
-        help="sample candidate programs into a pool (vLLM, OpenAI-compatible server, or replay)",
+        help="sample candidate programs into a pool (vLLM, OpenAI-compatible server, replay, or mutants)",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -36,6 +40,12 @@ def register(subparsers: Any) -> None:
         "--endpoint", metavar="URL", help="OpenAI-compatible API base, e.g. http://127.0.0.1:8000/v1"
     )
     src.add_argument("--replay", metavar="SRC", help="pool file, submissions/ folder, or 'submissions'")
+    src.add_argument(
+        "--mutants",
+        type=int,
+        metavar="N",
+        help="N mutants per problem of its accepted/partial programs (no model; labels unknown)",
+    )
     p.add_argument("--out", required=True, type=Path, metavar="POOL", help="pool file to append to (JSONL)")
     what = p.add_argument_group("what to sample")
     what.add_argument(
@@ -151,20 +161,40 @@ def run(args: argparse.Namespace) -> int:
     from ioi_agent.generation.replay import run_replay
     from ioi_agent.generation.runner import GenerateOptions, run_generation
 
-    sources = [bool(args.replay), bool(args.endpoint), bool(args.model and not args.endpoint)]
+    mutants = args.mutants is not None
+    sources = [bool(args.replay), bool(args.endpoint), bool(args.model and not args.endpoint), mutants]
     if args.replay and (args.model or args.endpoint):
         raise IoiAgentError("--replay takes no --model or --endpoint (fix: choose one source)")
+    if mutants and (args.replay or args.model or args.endpoint):
+        raise IoiAgentError("--mutants takes no --model, --endpoint or --replay (fix: choose one source)")
+    if mutants and args.samples is not None:
+        raise IoiAgentError(
+            "--mutants N is the count per problem; it takes no --samples (fix: drop --samples)"
+        )
     if args.endpoint and not args.model:
         raise IoiAgentError("--endpoint needs --model NAME, the model the server serves (fix: add --model)")
     if not any(sources):
         raise IoiAgentError(
-            "no source given (fix: add --model PATH_OR_NAME, --endpoint URL --model NAME, or --replay SRC)"
+            "no source given (fix: add --model PATH_OR_NAME, --endpoint URL --model NAME, --replay SRC "
+            "or --mutants N)"
         )
-    for flag in ("samples", "generators", "validators"):
+    for flag in ("samples", "generators", "validators", "mutants"):
         value = getattr(args, flag)
         if value is not None and value < 0:
             raise IoiAgentError(f"--{flag} must be 0 or more")
     problems = load_problems(args.problems)
+
+    if mutants:
+        from ioi_agent.generation.mutants import run_mutants
+
+        summary, skipped = run_mutants(problems, args.mutants, args.out, seed=args.seed)
+        if skipped:
+            print(f"no accepted or partial C++/Python program to mutate in: {', '.join(skipped)} (skipped)")
+        print(
+            f"wrote {summary.written} mutants to {args.out} ({summary.already_done} of {summary.planned} were "
+            f"already there; seed {args.seed})"
+        )
+        return 0
 
     if args.replay:
         summary = run_replay(args.replay, problems, args.out, args.samples)

@@ -15,7 +15,10 @@ Format (version 1). Every line is one JSON object, a `PoolRecord`:
   the run seed), `model`, `backend`, `prompt_sha256`, `prompt_tokens`, `completion_tokens`,
   `cumulative_logprob` and `mean_logprob` (the model's raw token log-probabilities), `finish_reason`
   ("stop", "length", ...), `time` (UTC, when the sample finished), `run_id`;
-- replayed records add `label` (the submissions/ folder the program came from) and `source`.
+- replayed records add `label` (the submissions/ folder the program came from) and `source`;
+- mutant records (`generate --mutants`, backend "mutants") have `source` "mutant:<base path>#<ops>", a
+  `mutation` line saying what changed, and a `label` only when they are an exact or cosmetic copy of a
+  labelled program.
 
 Writing: each record is one `write()` of a whole line on a file opened with O_APPEND, under an exclusive
 lock, so records never interleave and each is either in the file or not; a last line cut short (a process
@@ -104,6 +107,7 @@ class PoolRecord(BaseModel):
     run_id: str | None = None
     label: str | None = None
     source: str | None = None
+    mutation: str | None = None  # mutant records only: what was changed, and where (see mutants.py)
 
     @property
     def key(self) -> tuple[str, int]:

@@ -10,6 +10,7 @@ output depends on a judge-side program, and only the public examples are run.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from ioi_agent.judge.runner import Judge
 from ioi_agent.judge.store import ResultStore, StoredOutcome
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Problem, Subtask, TaskType, TestCase
+from ioi_agent.sandbox.base import BOX_BIN
 from ioi_agent.selection.model import (
     Candidate,
     CandidateExecution,
@@ -156,8 +158,43 @@ MAX_TIMEOUTS = 5
 RunResults = dict[str, tuple[CompiledProgram, dict[str, PublicResult], dict[str, Run]]]
 
 
+def normalised_source(code: str) -> str:
+    """A program's text up to what cannot change what it does: line ends, trailing spaces, blank lines."""
+    lines = (line.rstrip() for line in code.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _source_groups(paths: dict[str, Path]) -> dict[str, list[str]]:
+    """Candidates whose sources are the same once normalised, by the first of them (their representative)."""
+    groups: dict[str, list[str]] = {}
+    first: dict[tuple[str, str], str] = {}
+    for cid, path in paths.items():
+        text = normalised_source(path.read_text(encoding="utf-8", errors="surrogatepass"))
+        rep = first.setdefault(
+            (path.suffix, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()), cid
+        )
+        groups.setdefault(rep, []).append(cid)
+    return groups
+
+
+def _binary_digest(judge: Judge, program: CompiledProgram) -> str:
+    """The content of what the program runs (its binary, or its script), or its key where unreadable:
+    sources that differ only in names or layout often compile to the same binary."""
+    box_path = next((a for a in reversed(program.argv) if a.startswith(BOX_BIN + "/")), None)
+    if box_path is None:
+        return program.key
+    try:
+        host = judge.pool.mounts.binaries / box_path.removeprefix(BOX_BIN + "/")
+        with open(host, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return program.key
+
+
 def _execute(judge: Judge, derived: Problem, paths: dict[str, Path], progress: Progress | None) -> RunResults:
-    """Compile every candidate, then run each compiling one on every test (one task per candidate)."""
+    """Compile every distinct candidate, then run each distinct compiling one on every test (one task per
+    program). Duplicates (the same normalised source, or the same binary) are compiled and run once and
+    share the results: each keeps its own row, so duplicates still count in cluster sizes and agreements."""
     tests = [t for st in derived.subtasks for t in st.tests]
     cancel = threading.Event()
 
@@ -186,15 +223,31 @@ def _execute(judge: Judge, derived: Problem, paths: dict[str, Path], progress: P
 
     with ThreadPoolExecutor(judge.jobs) as executor:
         try:
-            ids = list(paths)
-            programs = dict(zip(ids, executor.map(judge.compile, [paths[i] for i in ids]), strict=True))
+            groups = _source_groups(paths)
+            reps = list(groups)
+            compiled = dict(zip(reps, executor.map(judge.compile, [paths[r] for r in reps]), strict=True))
+            by_binary: dict[str, str] = {}  # binary digest -> the representative whose runs it shares
+            runs_of: dict[str, str] = {}
+            for rep, program in compiled.items():
+                runs_of[rep] = (
+                    by_binary.setdefault(_binary_digest(judge, program), rep) if program.ok else rep
+                )
             futures: dict[str, Future[tuple[dict[str, PublicResult], dict[str, Run]]]] = {
-                cid: executor.submit(run_all, prog) for cid, prog in programs.items() if prog.ok
+                rep: executor.submit(run_all, compiled[rep])
+                for rep in reps
+                if compiled[rep].ok and runs_of[rep] == rep
             }
             out: RunResults = {}
-            for cid, program in programs.items():
-                public, generated = futures[cid].result() if cid in futures else ({}, {})
-                out[cid] = (program, public, generated)
+            for rep, members in groups.items():
+                program = compiled[rep]
+                owner = runs_of[rep]
+                public, generated = futures[owner].result() if owner in futures else ({}, {})
+                for cid in members:
+                    out[cid] = (program, public, generated)
+            if progress:
+                # Runs shared with a duplicate were not made: count them done for the progress bar.
+                shared = sum(len(m) for r, m in groups.items() if compiled[r].ok) - len(futures)
+                progress(shared * len(tests))
             return out
         except BaseException:
             # Ctrl-C or a failure: let the running tests finish, drop the queued ones (as the judge does).

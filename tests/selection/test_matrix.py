@@ -124,3 +124,44 @@ def test_a_program_that_keeps_timing_out_is_not_run_on_every_input(
     assert runs[input_id(151)].time_s == matrix.time_limit_s
     assert store.count() == 2 + 3  # two samples and three inputs ran; the fourth did not
     assert sum(ticks) == runs_planned(problem, pool, inputs)  # the progress bar still ends full
+
+
+def test_duplicates_run_once_and_keep_their_rows(problem, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Identical programs (the same source up to blank lines and trailing spaces, or the same binary after
+    a rename) are compiled and run once; each keeps its own row, with the same results."""
+    from ioi_agent.judge.runner import Judge
+
+    renamed = CORRECT.replace("long long n;", "long long count;").replace(">> n", ">> count")
+    renamed = renamed.replace("2 * n", "2 * count")
+    assert " n" not in renamed.split("int main")[1]
+    layout = CORRECT.replace("\n", "\n\n") + "   \n"
+    pool = make_pool(
+        [
+            program("correct", CORRECT),
+            program("copy", CORRECT),
+            program("layout", layout),
+            program("renamed", renamed),
+            program("wrong", WRONG),
+            program("wrong2", WRONG),
+        ],
+        generators=[program("g", GEN_CYCLE)],
+    )
+    inputs = generate_inputs(problem, pool, sandbox="bwrap", jobs=2, per_subtask=4, work=tmp_path)
+    compiled: list[Path] = []
+    ran: list[str] = []
+    real_compile, real_outcome = Judge.compile, Judge.test_outcome
+    monkeypatch.setattr(Judge, "compile", lambda self, src: compiled.append(src) or real_compile(self, src))
+    monkeypatch.setattr(
+        Judge, "test_outcome", lambda self, prog, name: ran.append(prog.key) or real_outcome(self, prog, name)
+    )
+    ticks: list[int] = []
+    store = ResultStore(tmp_path / "results.sqlite")
+    matrix = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=2, store=store, progress=ticks.append)
+    assert sorted(p.stem for p in compiled) == ["correct", "renamed", "wrong"]
+    assert len(set(ran)) == 2 and len(ran) == 2 * 6  # correct (= renamed's binary) and wrong, 6 tests each
+    assert sum(ticks) == 6 * 6  # every row counts as done
+    ex = matrix.executions
+    for cid in ("copy", "layout", "renamed"):
+        assert ex[cid].compiled and ex[cid].public == ex["correct"].public
+        assert ex[cid].generated == ex["correct"].generated
+    assert ex["wrong2"].generated == ex["wrong"].generated != ex["correct"].generated

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "select",
     "evaluate",
     "train_scorer",
+    "tune_policy",
     "contest",
     "score",
     "rating",

@@ -38,9 +38,10 @@ from ioi_agent.selection.expected import (
 )
 from ioi_agent.selection.grader import HiddenScore, OfficialGrader
 from ioi_agent.selection.model import Candidate, CandidatePool, Rules, RulesName, SelectionContext
-from ioi_agent.selection.policies import make_policy
-from ioi_agent.selection.scorer import LabelledExample, Scorer
+from ioi_agent.selection.policies import ScoresFeatures, make_policy
+from ioi_agent.selection.scorer import LabelledExample
 from ioi_agent.selection.session import run_submissions
+from ioi_agent.selection.weights import PolicyWeights
 
 PROGRAM_SUFFIXES = {".cpp", ".cc", ".cxx", *LANGUAGE_BY_SUFFIX}
 
@@ -244,11 +245,17 @@ def reference_scores(prepared: PreparedProblem, rules: Rules) -> tuple[float, fl
 
 
 def run_policy(
-    prepared: PreparedProblem, name: str, rules: Rules, *, seed: int = 0, scorer: Scorer | None = None
+    prepared: PreparedProblem,
+    name: str,
+    rules: Rules,
+    *,
+    seed: int = 0,
+    scorer: ScoresFeatures | None = None,
+    weights: PolicyWeights | None = None,
 ) -> PolicyResult:
-    """One contest replay of policy `name` against a fresh grader."""
+    """One contest replay of policy `name` against a fresh grader (`weights`: o1-ioi's; None = shipped)."""
     grader = prepared.grader.fresh(rules)
-    policy = make_policy(name, prepared.context, rules, seed=seed, scorer=scorer)
+    policy = make_policy(name, prepared.context, rules, seed=seed, scorer=scorer, weights=weights)
     history = run_submissions(policy, grader, rules)
     return PolicyResult(score=round(grader.final_score(), 6), submissions=len(history))
 
@@ -259,7 +266,8 @@ def evaluate_prepared(
     policies: Sequence[str],
     *,
     seed: int = 0,
-    scorer: Scorer | None = None,
+    scorer: ScoresFeatures | None = None,
+    weights: PolicyWeights | None = None,
 ) -> ProblemResult:
     oracle, random_expected = reference_scores(prepared, rules)
     return ProblemResult(
@@ -267,7 +275,10 @@ def evaluate_prepared(
         max_score=prepared.problem.max_score,
         oracle=round(oracle, 6),
         random_expected=round(random_expected, 6),
-        policies={name: run_policy(prepared, name, rules, seed=seed, scorer=scorer) for name in policies},
+        policies={
+            name: run_policy(prepared, name, rules, seed=seed, scorer=scorer, weights=weights)
+            for name in policies
+        },
     )
 
 
@@ -289,14 +300,21 @@ def report(
     policies: Sequence[str],
     *,
     seed: int = 0,
-    scorer: Scorer | None = None,
-    scorer_for: Callable[[PreparedProblem], Scorer | None] | None = None,
+    scorer: ScoresFeatures | None = None,
+    scorer_for: Callable[[PreparedProblem], ScoresFeatures | None] | None = None,
+    weights: PolicyWeights | None = None,
+    weights_for: Callable[[PreparedProblem], PolicyWeights | None] | None = None,
 ) -> EvaluationReport:
-    """The evaluation document for prepared problems; `scorer_for` picks a scorer per problem (e.g. one
-    trained without that problem) and overrides `scorer`."""
+    """The evaluation document for prepared problems; `scorer_for` and `weights_for` pick a scorer and
+    o1-ioi weights per problem (e.g. ones made without that problem) and override `scorer` and `weights`."""
     problems = [
         evaluate_prepared(
-            p, rules, policies, seed=seed, scorer=scorer_for(p) if scorer_for is not None else scorer
+            p,
+            rules,
+            policies,
+            seed=seed,
+            scorer=scorer_for(p) if scorer_for is not None else scorer,
+            weights=weights_for(p) if weights_for is not None else weights,
         )
         for p in prepared
     ]
@@ -315,12 +333,23 @@ def evaluate_budgets(
     *,
     rules: RulesName | str = RulesName.IOI,
     seed: int = 0,
-    scorer: Scorer | None = None,
-    scorer_for: Callable[[PreparedProblem], Scorer | None] | None = None,
+    scorer: ScoresFeatures | None = None,
+    scorer_for: Callable[[PreparedProblem], ScoresFeatures | None] | None = None,
+    weights: PolicyWeights | None = None,
+    weights_for: Callable[[PreparedProblem], PolicyWeights | None] | None = None,
 ) -> dict[int, EvaluationReport]:
     """One report per budget, all from the same prepared problems (contexts and judged programs)."""
     return {
-        k: report(prepared, make_rules(rules, k), policies, seed=seed, scorer=scorer, scorer_for=scorer_for)
+        k: report(
+            prepared,
+            make_rules(rules, k),
+            policies,
+            seed=seed,
+            scorer=scorer,
+            scorer_for=scorer_for,
+            weights=weights,
+            weights_for=weights_for,
+        )
         for k in budgets
     }
 
@@ -332,7 +361,7 @@ def evaluate_problem(
     policies: Sequence[str],
     *,
     seed: int = 0,
-    scorer: Scorer | None = None,
+    scorer: ScoresFeatures | None = None,
     sandbox: str = "auto",
     jobs: int | None = None,
     inputs_per_subtask: int = 256,
@@ -365,17 +394,24 @@ def selection_gain(policy: float, random_expected: float, oracle: float) -> floa
 def labelled_examples(prepared: PreparedProblem) -> list[LabelledExample]:
     """Every candidate's features per subtask, labelled with its hidden score fraction on that subtask
     (0 when it did not compile); one group per problem and subtask."""
+    return examples_of(prepared.problem.name, prepared.context, prepared.hidden)
+
+
+def examples_of(
+    name: str, context: SelectionContext, hidden: dict[str, HiddenScore]
+) -> list[LabelledExample]:
+    """`labelled_examples` from the parts (a prepared problem's, or a cached tuning.SimProblem's)."""
     out: list[LabelledExample] = []
-    for subtask in prepared.context.subtasks:
-        points = prepared.context.points.get(subtask, 0.0)
+    for subtask in context.subtasks:
+        points = context.points.get(subtask, 0.0)
         if points <= 0:
             continue  # a subtask worth nothing teaches no ranking
-        for cid, features in prepared.context.features.get(subtask, {}).items():
-            scores = prepared.hidden[cid].subtask_scores
+        for cid, features in context.features.get(subtask, {}).items():
+            scores = hidden[cid].subtask_scores
             fraction = 0.0 if scores is None else scores.get(subtask, 0.0) / points
             out.append(
                 LabelledExample(
-                    group=f"{prepared.problem.name}/{subtask}",
+                    group=f"{name}/{subtask}",
                     features=features,
                     target=min(1.0, max(0.0, fraction)),
                 )

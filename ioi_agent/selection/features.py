@@ -20,7 +20,9 @@ candidate that did not compile has compiled = 0 and every other feature 0.
 - mean_logprob: the model's mean token log-probability of the sample (0 when unknown).
 - has_logprob: 1 when mean_logprob is known.
 - code_length_log: log(1 + characters of code).
-- runtime_headroom: 1 - (slowest run on the tests and relevant examples / time limit), clipped to [0, 1].
+- runtime_headroom: 1 - (slowest run on the tests and relevant examples − a) / (time limit − a), clipped to
+  [0, 1], with a = min(STARTUP_ALLOWANCE_S, limit / 2). Start-up time does not count: on small inputs it is all a run measures, and
+  there it tells an interpreter from a compiled program (the language: authorship, not behaviour).
 - written_for_subtask: 1 when the candidate's prompt asked for this subtask.
 - language_python: 1 for a Python program.
 - written_for_whole: 1 when the candidate's prompt asked for the whole problem (no subtask).
@@ -79,6 +81,8 @@ FEATURE_NAMES: list[str] = [
 ]
 
 FULL = 1.0 - 1e-9
+# CPython starts in 20-50 ms (more on a loaded machine), a C++ program in about 1 ms.
+STARTUP_ALLOWANCE_S = 0.1
 CRASHES = {RunStatus.RE, RunStatus.MLE, RunStatus.OLE}
 SAMPLE_CRASHES = {Verdict.RE, Verdict.MLE, Verdict.OLE}
 
@@ -195,6 +199,13 @@ def _static(candidate: Candidate, subtask: str) -> dict[str, float]:
     }
 
 
+def _headroom(slowest: float | None, limit: float) -> float:
+    if slowest is None or limit <= 0:
+        return 0.0
+    allowance = min(STARTUP_ALLOWANCE_S, limit / 2)
+    return min(1.0, max(0.0, 1.0 - (slowest - allowance) / (limit - allowance)))
+
+
 def subtask_features(
     problem: Problem,
     pool: CandidatePool,
@@ -243,11 +254,7 @@ def subtask_features(
                     "cluster_rank": float(rank),
                     "codet_score": codet[candidate.id],
                     "mbr_agreement": mbr[candidate.id],
-                    "runtime_headroom": (
-                        min(1.0, max(0.0, 1.0 - slowest / limit))
-                        if slowest is not None and limit > 0
-                        else 0.0
-                    ),
+                    "runtime_headroom": _headroom(slowest, limit),
                     "majority_agreement": sum(passes[candidate.id]) / n_tests if n_tests else 0.0,
                     "cluster_size_log": math.log1p(size),
                     "tests_log": math.log1p(n_tests),

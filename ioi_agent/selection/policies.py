@@ -19,15 +19,27 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 import numpy as np
 
 from ioi_agent.errors import IoiAgentError
-from ioi_agent.selection.model import Feedback, Rules, RulesName, RunStatus, SelectionContext
+from ioi_agent.selection.model import (
+    CandidateFeatures,
+    Feedback,
+    Rules,
+    RulesName,
+    RunStatus,
+    SelectionContext,
+)
+from ioi_agent.selection.weights import PolicyWeights, SubtaskOrder, default_weights
 
-if TYPE_CHECKING:
-    from ioi_agent.selection.scorer import Scorer
+
+class ScoresFeatures(Protocol):
+    """What the policies need of a scorer (scorer.Scorer, or a table of precomputed scores in tuning.py)."""
+
+    def predict(self, features: Sequence[CandidateFeatures]) -> list[float]: ...
+
 
 _EPS = 1e-9
 
@@ -84,6 +96,14 @@ def hardness_order(context: SelectionContext) -> list[str]:
     )
 
 
+def tie_rank(context: SelectionContext, seed: int) -> dict[str, int]:
+    """A seeded random rank of every candidate, for breaking ties. Never the pool order: a replayed pool
+    lists its programs by label folder (accepted/ first), so pool order would leak the labels."""
+    ids = [c.id for c in context.pool.candidates]
+    order = np.random.default_rng(seed).permutation(len(ids))
+    return {ids[i]: rank for rank, i in enumerate(order)}
+
+
 def whole_problem_subtask(context: SelectionContext) -> str | None:
     """The subtask standing for the whole problem (None for a context without subtasks)."""
     order = hardness_order(context)
@@ -115,7 +135,7 @@ class SubmissionPolicy(ABC):
     name: ClassVar[str]
 
     def __init__(
-        self, context: SelectionContext, rules: Rules, seed: int = 0, scorer: Scorer | None = None
+        self, context: SelectionContext, rules: Rules, seed: int = 0, scorer: ScoresFeatures | None = None
     ) -> None:
         self.context = context
         self.rules = rules
@@ -130,12 +150,18 @@ class SubmissionPolicy(ABC):
     def _shuffled(self, ids: Sequence[str]) -> list[str]:
         return [ids[i] for i in self.rng.permutation(len(ids))]
 
+    def _tie_ordered(self, ids: Sequence[str]) -> list[str]:
+        """`ids` in the seed's `tie_rank` order: a uniformly random order, the same one every policy but
+        random uses for the same seed, so policies compared on one seed differ by their rules alone."""
+        rank = tie_rank(self.context, self.seed)
+        return sorted(ids, key=rank.__getitem__)
+
 
 class _OrderedPolicy(SubmissionPolicy):
     """A policy that fixes its whole order up front and ignores the feedback (except to stop when done)."""
 
     def __init__(
-        self, context: SelectionContext, rules: Rules, seed: int = 0, scorer: Scorer | None = None
+        self, context: SelectionContext, rules: Rules, seed: int = 0, scorer: ScoresFeatures | None = None
     ) -> None:
         super().__init__(context, rules, seed, scorer)
         self.order = self._order()
@@ -173,12 +199,13 @@ class RandomPolicy(_OrderedPolicy):
 
 
 class PublicFilterPolicy(_OrderedPolicy):
-    """Random among the compiling candidates passing every public example (all compiling ones if none do)."""
+    """Random among the compiling candidates passing every public example (all compiling ones if none do), in
+    the seed's `tie_rank` order."""
 
     name = "public-filter"
 
     def _order(self) -> list[str]:
-        return self._shuffled(_public_filtered(self.context))
+        return self._tie_ordered(_public_filtered(self.context))
 
 
 class AlphaCodePolicy(_OrderedPolicy):
@@ -186,22 +213,24 @@ class AlphaCodePolicy(_OrderedPolicy):
     wrapping around (a cluster's second member on the second pass, and so on).
 
     Clusters are those of the whole-problem subtask (its generated inputs are the whole problem's), counted
-    after the filter; ties keep the context's order. Members come in a seeded random order. A filtered
-    candidate missing from every cluster forms its own."""
+    after the filter. Members, and clusters of equal size, come in a seeded random order (`tie_rank`; the
+    o1-ioi policy breaks its ties the same way, so its ALPHACODE_LIKE weights give this very order). A
+    filtered candidate missing from every cluster forms its own."""
 
     name = "alphacode"
 
     def _order(self) -> list[str]:
         kept = _public_filtered(self.context)
         kept_set = set(kept)
+        rank = tie_rank(self.context, self.seed)
         whole = whole_problem_subtask(self.context)
         clusters = [
-            self._shuffled([m for m in cl.members if m in kept_set])
+            sorted((m for m in cl.members if m in kept_set), key=rank.__getitem__)
             for cl in (self.context.clusters.get(whole, []) if whole is not None else [])
         ]
         clustered = {m for cl in clusters for m in cl}
         clusters += [[c] for c in kept if c not in clustered]
-        clusters = sorted((cl for cl in clusters if cl), key=len, reverse=True)
+        clusters = sorted((cl for cl in clusters if cl), key=lambda cl: (-len(cl), rank[cl[0]]))
         order: list[str] = []
         for depth in range(max((len(cl) for cl in clusters), default=0)):
             order += [cl[depth] for cl in clusters if depth < len(cl)]
@@ -215,14 +244,14 @@ class CodeTPolicy(_OrderedPolicy):
     name = "codet"
 
     def _order(self) -> list[str]:
-        kept = self._shuffled(_public_filtered(self.context))
+        kept = self._tie_ordered(_public_filtered(self.context))
         whole = whole_problem_subtask(self.context)
         features = self.context.features.get(whole, {}) if whole is not None else {}
         key = {c: features[c].values.get("codet_score", 0.0) if c in features else 0.0 for c in kept}
         return _by_key_desc(kept, key)
 
 
-def _learned_scores(context: SelectionContext, scorer: Scorer) -> dict[str, dict[str, float]]:
+def _learned_scores(context: SelectionContext, scorer: ScoresFeatures) -> dict[str, dict[str, float]]:
     """subtask -> candidate -> the scorer's score (compiling candidates with features only)."""
     ok = set(compiling(context))
     scores: dict[str, dict[str, float]] = {}
@@ -232,7 +261,7 @@ def _learned_scores(context: SelectionContext, scorer: Scorer) -> dict[str, dict
     return scores
 
 
-def _scorer(scorer: Scorer | None) -> Scorer:
+def _scorer(scorer: ScoresFeatures | None) -> ScoresFeatures:
     if scorer is not None:
         return scorer
     from ioi_agent.selection.scorer import default_scorer
@@ -249,7 +278,7 @@ class LearnedPolicy(_OrderedPolicy):
     def _order(self) -> list[str]:
         per_subtask = _learned_scores(self.context, _scorer(self.scorer))
         total = sum(self.context.points.get(s, 0.0) for s in self.context.subtasks) or 1.0
-        ids = self._shuffled(compiling(self.context))
+        ids = self._tie_ordered(compiling(self.context))
         key = {
             c: sum(
                 self.context.points.get(s, 0.0) * per_subtask[s].get(c, 0.0) for s in self.context.subtasks
@@ -264,54 +293,72 @@ class LearnedPolicy(_OrderedPolicy):
 
 
 class O1IoiPolicy(SubmissionPolicy):
-    """o1-ioi's selection (BRIEF §2), on the learned scorer.
+    """o1-ioi's selection (BRIEF §2), on the learned scorer, with weights `w` (weights.PolicyWeights; by
+    default the shipped policy.json, tuned by simulation: tuning.py).
 
-    Candidate score on a subtask: the scorer's score, minus PUBLIC_PENALTY if it fails a public example of
-    that subtask (feature public_all_passed), minus ERROR_PENALTY × its crash + timeout rate on the subtask's
-    generated inputs. Cluster score: the mean of its members' scores, minus SUBMISSION_PENALTY per submission
-    already made from the cluster, minus FEEDBACK_PENALTY × (1 − the best fraction of the subtask's points a
-    submission from it got): IOI feedback scores the whole behaviour class, so a cluster that scored 0 on a
-    subtask falls behind every untried one but stays as a last resort.
+    Candidate score on a subtask: w.learned × the scorer's score + w.cluster_size × log(1 + its cluster's
+    size) + w.agreement × its CodeT dual agreement (feature codet_score), minus w.public if it fails a public example of that subtask (feature public_all_passed), minus
+    w.crash × its crash rate and w.timeout × its timeout rate on the subtask's generated inputs. Cluster
+    value: the mean of its members' scores, minus w.submission per submission already made from it, minus
+    w.feedback × (1 − the best fraction of the subtask's points a submission from it got): IOI feedback
+    scores the whole behaviour class, so a cluster that scored 0 falls behind the untried ones.
 
-    IOI: round-robin over the unsolved subtasks, hardest first (`hardness_order`); on the chosen subtask,
-    submit the best not yet submitted member of the top cluster; a subtask with no candidate left is skipped
-    for that turn. For a subtask that strictly contains solved ones, only candidates whose runs agree with an
-    accepted program of each solved subtask on that subtask's generated inputs are kept (inputs where the
-    accepted program itself failed do not count); if that leaves none, the rule is not applied.
-    Codeforces: only the whole-problem subtask, until a submission passes the pretests; a cluster with a
-    submission that compiled and failed the pretests is dropped.
+    IOI: round-robin over the unsolved subtasks in w.order (hardest: `hardness_order`; easiest: its
+    reverse; whole: the whole-problem subtask alone until it is solved, then hardest first); on the chosen
+    subtask, submit the best not yet submitted member of the top cluster; a subtask with no candidate left
+    is skipped for that turn. For a subtask that strictly contains solved ones, only candidates whose runs
+    agree with an accepted program of each solved subtask on that subtask's generated inputs are kept
+    (inputs where the accepted program itself failed do not count); if that leaves none, the rule is not
+    applied (w.containment turns this rule off). Codeforces: only the whole-problem subtask, until a submission passes the pretests; a cluster
+    with a submission that compiled and failed the pretests is dropped.
 
     Clusters are the context's clusters of the subtask, each split into the members that pass the subtask's
-    public examples and those that do not (the examples are inputs too, and there the two behave differently).
-    When the inputs are only the public examples (no generators: context.inputs.fallback) or a subtask has no
-    generated inputs, clusters carry nothing beyond the public-example features, so every candidate is its
-    own cluster there.
+    public examples and those that do not (the examples are inputs too, and there the two behave
+    differently); the size in the score is that of the split cluster. When the inputs are only the public
+    examples (no generators: context.inputs.fallback) or a subtask has no generated inputs, clusters carry
+    nothing beyond the public-example features, so every candidate is its own cluster there (its size term
+    still counts the candidates that behave as it does on the examples).
+
+    Ties (equal member scores; clusters of equal value and size) go by `tie_rank`, a seeded random order,
+    as in the AlphaCode policy: weights.ALPHACODE_LIKE makes this policy submit exactly what AlphaCode does
+    when generated inputs exist and the whole-problem subtask contains every other.
     """
 
     name = "o1-ioi"
 
-    PUBLIC_PENALTY: ClassVar[float] = 1.0
-    ERROR_PENALTY: ClassVar[float] = 0.5
-    SUBMISSION_PENALTY: ClassVar[float] = 0.5
-    FEEDBACK_PENALTY: ClassVar[float] = 1.0
-
     def __init__(
-        self, context: SelectionContext, rules: Rules, seed: int = 0, scorer: Scorer | None = None
+        self,
+        context: SelectionContext,
+        rules: Rules,
+        seed: int = 0,
+        scorer: ScoresFeatures | None = None,
+        weights: PolicyWeights | None = None,
     ) -> None:
         super().__init__(context, rules, seed, scorer)
+        self.w = weights if weights is not None else default_weights()
         self.order = hardness_order(context)
-        self.whole = self.order[0] if self.order else None
+        if self.w.order == SubtaskOrder.EASIEST:
+            self.order.reverse()
+        self.whole = whole_problem_subtask(context)
         self.closure = containment_closure(context)
-        learned = _learned_scores(context, _scorer(scorer))
+        self.rank = tie_rank(context, seed)
+        # A zero weight needs no scorer (and ALPHACODE_LIKE then runs without torch's model at all).
+        learned = _learned_scores(context, _scorer(scorer)) if self.w.learned != 0 else {}
         ok = compiling(context)
         self.score: dict[str, dict[str, float]] = {}
         self.clusters: dict[str, list[list[str]]] = {}
         for s in context.subtasks:
-            self.score[s] = {c: self._adjusted(s, c, learned[s].get(c, 0.0)) for c in ok}
-            self.clusters[s] = self._clusters_of(s, ok)
-        # Members' scores never change: the clusters' means are fixed up front.
+            split = self._split_clusters(s, ok)
+            size = {m: len(cl) for cl in split for m in cl}
+            self.score[s] = {c: self._adjusted(s, c, learned.get(s, {}).get(c, 0.0), size[c]) for c in ok}
+            fallback = self.context.inputs.fallback or not self.context.inputs.per_subtask.get(s)
+            self.clusters[s] = [[c] for c in ok] if fallback else split
+        # Members' scores never change: the clusters' means, and their tie ranks, are fixed up front.
         self.means = {
             s: [float(np.mean([self.score[s][m] for m in cl])) for cl in self.clusters[s]] for s in self.score
+        }
+        self.cluster_rank = {
+            s: [min(self.rank[m] for m in cl) for cl in self.clusters[s]] for s in self.score
         }
         self._agreement: dict[tuple[str, str, str], bool] = {}
         self._cursor = -1  # position in self.order of the subtask targeted last
@@ -324,25 +371,34 @@ class O1IoiPolicy(SubmissionPolicy):
             return feature.values["public_all_passed"]
         return 1.0 if passes_public(self.context, candidate) else 0.0
 
-    def _adjusted(self, subtask: str, candidate: str, learned: float) -> float:
+    def _adjusted(self, subtask: str, candidate: str, learned: float, size: int) -> float:
         feature = self.context.features.get(subtask, {}).get(candidate)
         values = feature.values if feature is not None else {}
         public_ok = self._public_ok(subtask, candidate)
         if "crash_rate" in values or "timeout_rate" in values:
-            errors = values.get("crash_rate", 0.0) + values.get("timeout_rate", 0.0)
+            crashes, timeouts = values.get("crash_rate", 0.0), values.get("timeout_rate", 0.0)
         else:
-            errors = self._error_rate(subtask, candidate)
-        return learned - self.PUBLIC_PENALTY * (1.0 - public_ok) - self.ERROR_PENALTY * errors
+            crashes, timeouts = self._error_rates(subtask, candidate)
+        w = self.w
+        return (
+            w.learned * learned
+            + w.cluster_size * float(np.log1p(size))
+            + w.agreement * values.get("codet_score", 0.0)
+            - w.public * (1.0 - public_ok)
+            - w.crash * crashes
+            - w.timeout * timeouts
+        )
 
-    def _error_rate(self, subtask: str, candidate: str) -> float:
+    def _error_rates(self, subtask: str, candidate: str) -> tuple[float, float]:
+        """(crash rate, timeout rate) on the subtask's generated inputs, from the matrix."""
         runs = self.context.matrix.executions[candidate].generated
         ids = [i for i in self.context.inputs.per_subtask.get(subtask, []) if i in runs]
-        bad = sum(runs[i].status in (RunStatus.RE, RunStatus.TLE, RunStatus.MLE) for i in ids)
-        return bad / len(ids) if ids else 0.0
+        if not ids:
+            return 0.0, 0.0
+        crashes = sum(runs[i].status in (RunStatus.RE, RunStatus.MLE, RunStatus.OLE) for i in ids)
+        return crashes / len(ids), sum(runs[i].status == RunStatus.TLE for i in ids) / len(ids)
 
-    def _clusters_of(self, subtask: str, ok: list[str]) -> list[list[str]]:
-        if self.context.inputs.fallback or not self.context.inputs.per_subtask.get(subtask):
-            return [[c] for c in ok]
+    def _split_clusters(self, subtask: str, ok: list[str]) -> list[list[str]]:
         ok_set = set(ok)
         clusters = [[m for m in cl.members if m in ok_set] for cl in self.context.clusters.get(subtask, [])]
         clustered = {m for cl in clusters for m in cl}
@@ -372,6 +428,8 @@ class O1IoiPolicy(SubmissionPolicy):
             n = len(self.order)
             rotation = [self.order[(self._cursor + 1 + i) % n] for i in range(n)]
             turn = [s for s in rotation if s not in solved]
+            if self.w.order == SubtaskOrder.WHOLE and self.whole not in solved:
+                turn = [self.whole] + [s for s in turn if s != self.whole]
         for subtask in turn:
             pick = self._best(subtask, history, submitted)
             if pick is not None:
@@ -384,8 +442,10 @@ class O1IoiPolicy(SubmissionPolicy):
         allowed = self._consistent(subtask, history, submitted)
         points = self.context.points.get(subtask, 0.0)
         by_candidate = {f.candidate: f for f in history}
-        best: tuple[float, int, str] | None = None
-        for cluster, mean in zip(self.clusters[subtask], self.means[subtask], strict=True):
+        best: tuple[float, int, int, str] | None = None
+        for cluster, mean, rank in zip(
+            self.clusters[subtask], self.means[subtask], self.cluster_rank[subtask], strict=True
+        ):
             open_members = [m for m in cluster if m in allowed]
             if not open_members:
                 continue
@@ -394,25 +454,25 @@ class O1IoiPolicy(SubmissionPolicy):
                 f.compiled and f.pretests_passed is False for f in tried
             ):
                 continue
-            value = mean - self.SUBMISSION_PENALTY * len(tried)
+            value = mean - self.w.submission * len(tried)
             fractions = [
                 f.subtask_scores.get(subtask, 0.0) / points
                 for f in tried
                 if f.compiled and f.subtask_scores is not None and points > 0
             ]
             if fractions:
-                value -= self.FEEDBACK_PENALTY * (1.0 - min(1.0, max(fractions)))
-            top = max(open_members, key=lambda m: scores[m])  # first of equals: pool order
-            # Ties between clusters: the larger one, then the context's order (largest first).
-            if best is None or (value, len(cluster)) > (best[0], best[1]):
-                best = (value, len(cluster), top)
-        return best[2] if best is not None else None
+                value -= self.w.feedback * (1.0 - min(1.0, max(fractions)))
+            top = min(open_members, key=lambda m: (-scores[m], self.rank[m]))
+            # Ties between clusters: the larger one, then the seeded rank.
+            if best is None or (value, len(cluster), -rank) > (best[0], best[1], -best[2]):
+                best = (value, len(cluster), rank, top)
+        return best[3] if best is not None else None
 
     def _consistent(self, subtask: str, history: Sequence[Feedback], submitted: set[str]) -> set[str]:
         """Candidates not yet submitted that agree with the accepted programs of the solved subtasks that
         `subtask` strictly contains (IOI only)."""
         open_ids = {c for c in self.score[subtask] if c not in submitted}
-        if self.rules.name != RulesName.IOI:
+        if self.rules.name != RulesName.IOI or not self.w.containment:
             return open_ids
         kept = set(open_ids)
         for inner in self.closure.get(subtask, set()):
@@ -456,8 +516,16 @@ POLICIES: dict[str, type[SubmissionPolicy]] = {
 
 
 def make_policy(
-    name: str, context: SelectionContext, rules: Rules, seed: int = 0, scorer: Scorer | None = None
+    name: str,
+    context: SelectionContext,
+    rules: Rules,
+    seed: int = 0,
+    scorer: ScoresFeatures | None = None,
+    weights: PolicyWeights | None = None,
 ) -> SubmissionPolicy:
+    """The policy `name`; `weights` only matter to o1-ioi (None: the shipped policy.json)."""
     if name not in POLICIES:
         raise IoiAgentError(f"unknown policy {name!r} (fix: use one of {', '.join(POLICIES)})")
+    if name == O1IoiPolicy.name:
+        return O1IoiPolicy(context, rules, seed=seed, scorer=scorer, weights=weights)
     return POLICIES[name](context, rules, seed=seed, scorer=scorer)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -145,6 +146,13 @@ class Compiler:
             )
             if box_failure:
                 message = f"the sandbox stopped the compilation ({_box_reason(res)})\n" + message
+            elif not res.ok and _DRIVER_STARVED.search(message):
+                # The compiler driver could not start its own passes (out of processes or memory in the
+                # box): the box's doing, not the source's; a judge error, compiled again next time.
+                box_failure = True
+                message = (
+                    "the sandbox stopped the compilation (the compiler could not start a pass)\n" + message
+                )
             ok = res.ok and not box_failure and (language == "python" or (src / "prog").is_file())
             if ok and language == "cpp":
                 shutil.copyfile(src / "prog", self._built(key))
@@ -251,6 +259,12 @@ def host_pch(binaries: Path) -> str | None:
             os.chmod(tmp, 0o644)
             os.replace(tmp, gch)
     return f"{BOX_BIN}/{folder.name}"
+
+
+# What gcc's driver prints when it cannot fork or exec one of its passes (cc1plus, as, ld).
+_DRIVER_STARVED = re.compile(
+    r"(cannot execute|vfork|fork|posix_spawn).*(Resource temporarily unavailable|Cannot allocate memory)"
+)
 
 
 def _box_reason(res: ProcResult) -> str:

@@ -128,15 +128,25 @@ def test_sleeping_checker_is_a_judge_error_within_its_limits(tmp_path: Path) -> 
     assert time.monotonic() - start < 60  # the trusted wall clock: 2 × 10 + 1 s
 
 
+@pytest.mark.parametrize(
+    "limits",
+    [
+        {"cpu_s": 0.001, "wall_s": 0.001},  # the box's clock stops it
+        # The driver cannot fork cc1plus ("vfork: Resource temporarily unavailable", as when other boxes
+        # of the host use up the processes): it exits 1 like a rejected source, and that was cached as CE.
+        {"nproc": 1},
+    ],
+    ids=["time", "processes"],
+)
 def test_a_compile_stopped_by_the_box_is_a_judge_error_and_not_cached(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limits: dict
 ) -> None:
     from ioi_agent.judge import compile as compile_module
 
     problem = load_problem(cms_package(tmp_path / "doubles", "Batch", {}, DOUBLES))
     # A source of its own: the test session's compile cache may hold FILE_IO_STDOUT already.
     source = write(tmp_path / "a.cpp", f"// {tmp_path}\n" + FILE_IO_STDOUT)
-    tight = dict(compile_module.COMPILE_LIMITS, cpu_s=0.001, wall_s=0.001)
+    tight = dict(compile_module.COMPILE_LIMITS, **limits)
     monkeypatch.setattr(compile_module, "COMPILE_LIMITS", tight)
     with Judge(problem, sandbox="bwrap") as judge:
         (stopped,) = judge.judge_sources([source])

@@ -12,7 +12,7 @@ import torch
 from ioi_agent.errors import IoiAgentError
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.scoring.ioi import task_score
-from ioi_agent.selection import policies
+from ioi_agent.selection import policy_base
 from ioi_agent.selection.expected import oracle_ioi, random_expected_ioi
 from ioi_agent.selection.model import (
     Candidate,
@@ -29,14 +29,8 @@ from ioi_agent.selection.model import (
     RunStatus,
     SelectionContext,
 )
-from ioi_agent.selection.policies import (
-    POLICIES,
-    O1IoiPolicy,
-    SubmissionPolicy,
-    hardness_order,
-    make_policy,
-    whole_problem_subtask,
-)
+from ioi_agent.selection.policies import POLICIES, O1IoiPolicy, SubmissionPolicy, make_policy
+from ioi_agent.selection.policy_base import hardness_order, whole_problem_subtask
 from ioi_agent.selection.scorer import FALLBACK_WEIGHTS, Scorer, fallback_scorer
 
 INPUTS_PER_SUBTASK = 3
@@ -383,7 +377,7 @@ def test_o1_ioi_uses_the_default_scorer_when_none_given() -> None:
 
 
 def test_o1_ioi_codeforces_drops_a_cluster_that_failed_pretests(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(policies, "STOP_ON_PRETESTS_PASSED", True)
+    monkeypatch.setattr(policy_base, "STOP_ON_PRETESTS_PASSED", True)
     points = {"s1": 40.0, "s2": 60.0}
     # The wrong cluster looks much better; after its pretest failure it must not be tried again.
     specs = family(
@@ -408,7 +402,7 @@ def test_o1_ioi_codeforces_drops_a_cluster_that_failed_pretests(monkeypatch: pyt
 
 @pytest.mark.parametrize("stop", [True, False])
 def test_codeforces_stop_after_pretests_is_one_switch(monkeypatch: pytest.MonkeyPatch, stop: bool) -> None:
-    monkeypatch.setattr(policies, "STOP_ON_PRETESTS_PASSED", stop)
+    monkeypatch.setattr(policy_base, "STOP_ON_PRETESTS_PASSED", stop)
     context, truth = scenario_a()
     for name in POLICIES:
         policy = make_policy(name, context, Rules.codeforces(), seed=3, scorer=scorer())

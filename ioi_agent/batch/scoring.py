@@ -50,6 +50,7 @@ from ioi_agent.judge.store import ResultStore
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages import load_problem
 from ioi_agent.packages.model import Problem, Subtask
+from ioi_agent.packages.sources import MARKERS, is_package_dir
 from ioi_agent.sandbox import cache_root
 from ioi_agent.scoring import ioi
 from ioi_agent.scoring.passk import n_at_k_bootstrap, pass_at_k_table
@@ -59,7 +60,6 @@ from ioi_agent.selection.model import Candidate
 PASS_KS = (1, 10, 100)
 N_SUBMISSIONS = (1, 10)  # n of n@k; k is the number of candidates of the problem
 SUFFIX_BY_LANGUAGE = {"cpp": ".cpp", "c": ".c", "python": ".py"}
-MARKERS = ("problem.yaml", "problem.json")
 Tick = Callable[[int], None]
 
 
@@ -153,10 +153,11 @@ class BatchScoreResult(BaseModel):
 
 
 def find_packages(root: Path) -> list[Path]:
-    """Every package folder (problem.yaml or problem.json) at or below `root`, not looking inside one."""
+    """Every package folder (problem.yaml, problem.json or problem.xml) at or below `root`, not looking
+    inside one."""
     if not root.is_dir():
         raise IoiAgentError(f"{root}: no such folder (fix: give a folder holding problem packages)")
-    if any((root / m).is_file() for m in MARKERS):
+    if is_package_dir(root):
         return [root]
     found: list[Path] = []
     visited: set[str] = set()
@@ -167,14 +168,15 @@ def find_packages(root: Path) -> list[Path]:
             dirs[:] = []
             continue
         visited.add(real)
-        if any(m in files for m in MARKERS):
+        if any(m in files for m in MARKERS.values()):
             found.append(Path(folder))
             dirs[:] = []  # a package's own subfolders (data/, submissions/) are not packages
             continue
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
     if not found:
         raise IoiAgentError(
-            f"{root}: no Kattis (problem.yaml) or CMS (problem.json) package in this folder or below "
+            f"{root}: no Kattis (problem.yaml), CMS (problem.json) or Polygon (problem.xml) package in this "
+            "folder or below "
             "(fix: give the folder that holds the package folders)"
         )
     return sorted(found)

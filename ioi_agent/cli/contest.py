@@ -85,27 +85,29 @@ def register(subparsers: Any) -> None:
 
 
 def package_dirs(paths: list[str]) -> list[Path]:
-    """Package folders, without loading them (the contestant side never reads a hidden package)."""
+    """Package folders (Kattis, CMS, Polygon), without loading them (the contestant side never reads a hidden
+    package), and `hf:` dataset problems, one reference each (listed from the dataset's rows, no test read)."""
+    from ioi_agent.packages.sources import is_package_dir, list_source
+
     out: list[Path] = []
     for raw in paths:
+        if raw.startswith("hf:"):
+            out.extend(Path(entry.reference) for entry in list_source(raw))
+            continue
         root = Path(raw)
         if not root.is_dir():
             raise IoiAgentError(f"{root}: no such folder (fix: give a problem package folder)")
-        if _is_package(root):
+        if is_package_dir(root):
             out.append(root)
             continue
-        inner = sorted(d for d in root.iterdir() if _is_package(d))
+        inner = sorted(d for d in root.iterdir() if is_package_dir(d))
         if not inner:
             raise IoiAgentError(
-                f"{root}: not a problem package (no problem.yaml or problem.json) and holds none "
-                "(fix: give a Kattis or CMS package folder)"
+                f"{root}: not a problem package (no problem.yaml, problem.json or problem.xml) and holds none "
+                "(fix: give a Kattis, CMS or Polygon package folder, or an hf: dataset reference)"
             )
         out.extend(inner)
     return out
-
-
-def _is_package(d: Path) -> bool:
-    return (d / "problem.yaml").is_file() or (d / "problem.json").is_file()
 
 
 def run(args: argparse.Namespace) -> int:

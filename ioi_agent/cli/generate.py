@@ -109,14 +109,13 @@ def parse_engine_args(pairs: list[str]) -> dict[str, Any]:
 
 def load_problems(paths: list[str]) -> list[Problem]:
     from ioi_agent.packages import load_problem
+    from ioi_agent.packages.sources import is_package_dir
 
     problems: list[Problem] = []
     for raw in paths:
         root = Path(raw)
-        if root.is_dir() and not (root / "problem.yaml").is_file() and not (root / "problem.json").is_file():
-            inner = sorted(
-                d for d in root.iterdir() if (d / "problem.yaml").is_file() or (d / "problem.json").is_file()
-            )
+        if root.is_dir() and not is_package_dir(root):
+            inner = sorted(d for d in root.iterdir() if is_package_dir(d))
             if inner:
                 problems.extend(load_problem(d) for d in inner)
                 continue

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import sys
 from collections import Counter
@@ -11,16 +13,63 @@ from rich.console import Console
 from rich.table import Table
 
 from ioi_agent.packages import Problem, TaskType, load_problem
+from ioi_agent.packages.sources import FORMATS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("problem", help="inspect problem packages (Kattis or CMS/IOI format)")
+    parser = subparsers.add_parser(
+        "problem", help="inspect problem packages (Kattis, CMS/IOI, Polygon) and datasets (hf:...)"
+    )
     sub = parser.add_subparsers(dest="problem_command", metavar="ACTION")
     show = sub.add_parser("show", help="print limits, task type, checker, subtasks and labelled submissions")
-    show.add_argument("path", metavar="PATH", help="the package's top folder")
+    show.add_argument(
+        "path", metavar="PATH", help="the package's top folder, or hf:OWNER/NAME:SELECTOR naming one problem"
+    )
     show.add_argument("--json", action="store_true", help="print the loaded problem model as JSON")
     show.set_defaults(handler=run_show)
+    listing = sub.add_parser(
+        "list",
+        help="list the problems a source holds: a package folder, a folder of packages, or hf:OWNER/NAME[:SELECTOR]",
+    )
+    listing.add_argument(
+        "source",
+        metavar="SOURCE",
+        help="a Kattis / CMS / Polygon folder, a folder of them, or a dataset (hf:open-r1/ioi:2024, hf:/path/to/copy)",
+    )
+    listing.add_argument(
+        "--format", choices=FORMATS, default=None, help="the source's format (default: detected)"
+    )
+    listing.add_argument("--json", action="store_true", help="print [{reference, name, title, format, what}]")
+    listing.add_argument(
+        "--paths",
+        action="store_true",
+        help="load every problem and print the folder each is read from, one a line (dataset problems are "
+        "written out as package folders: give these to commands that take folders, e.g. contest)",
+    )
+    listing.set_defaults(handler=run_list)
     parser.set_defaults(handler=lambda args: _usage(parser))
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from ioi_agent.packages.sources import list_source, load_all
+
+    if args.paths:
+        for problem in load_all(args.source, args.format):
+            print(problem.root, flush=True)
+        return 0
+    entries = list_source(args.source, args.format)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(e) for e in entries], indent=1), flush=True)
+        return 0
+    table = Table(
+        title=f"{args.source}: {len(entries)} problem{'' if len(entries) == 1 else 's'}", title_justify="left"
+    )
+    for column in ("reference", "name", "title", "format", "what"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        table.add_row(e.reference, e.name, e.title, e.format, e.what)
+    Console().print(table)
+    return 0
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -765,6 +765,9 @@ def _submissions(root: Path, subtask_names: list[str]) -> list[CmsSubmission]:
     return out
 
 
+CMS_PROCESSES = 1
+
+
 def _limits(meta: ProblemJson, task_type: TaskType, path: Path) -> Limits:
     if meta.memory_limit is None and task_type != TaskType.OUTPUT_ONLY:
         raise PackageError(path, "missing key", field="memory_limit", fix=FIXES["memory_limit"])
@@ -773,4 +776,7 @@ def _limits(meta: ProblemJson, task_type: TaskType, path: Path) -> Limits:
         time_source="problem.json time_limit" if meta.time_limit is not None else "",
         # OutputOnly runs nothing of the contestant's, so the model's default stands.
         memory_mb=memory_mib(meta.memory_limit) if meta.memory_limit is not None else Limits().memory_mb,
+        # CMS evaluates single-process (isolate --processes=1: no fork, no thread) when no contest
+        # language requires threads, as at the IOI (C++ only).
+        processes=CMS_PROCESSES,
     )

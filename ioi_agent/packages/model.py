@@ -63,6 +63,10 @@ class TestCase(BaseModel):
 class Group(BaseModel):
     """A Kattis test-data group: its own tests and subgroups, aggregated by its testdata.yaml."""
 
+    # The default range is infinite: JSON must carry it as -Infinity / Infinity, not null, or a problem
+    # sent to the grader process (pass/fail Kattis packages) no longer validates on the way back.
+    model_config = ConfigDict(ser_json_inf_nan="constants")
+
     name: str  # path below data/, e.g. "secret/group1"
     tests: list[str] = Field(default_factory=list)  # test names directly in this group, in order
     children: list[Group] = Field(default_factory=list)
@@ -111,6 +115,9 @@ class Limits(BaseModel):
     # Kattis legacy `time_safety_margin`: problemtools checks labelled submissions at limit / margin
     # (partially_accepted) and limit × margin (the others' "OK with extra time").
     time_safety_margin: float = 2.0
+    # Processes and threads a contestant's run may have together; None: the judge's default. CMS runs
+    # evaluations single-process (isolate --processes=1) unless a contest language needs threads.
+    processes: int | None = None
 
 
 class Submission(BaseModel):

@@ -57,7 +57,7 @@ def test_find_packages_recursively_and_through_links(tmp_path: Path) -> None:
     assert [p.name for p in found] == ["a", "b"]
     assert found[0] == a
     assert find_packages(a) == [a]  # a package itself is a set of one
-    with pytest.raises(IoiAgentError, match="no Kattis .* or CMS .* package"):
+    with pytest.raises(IoiAgentError, match="no Kattis .*, CMS .* or Polygon .* package"):
         find_packages(tmp_path / "set" / "round1" / "a" / "data")
     with pytest.raises(IoiAgentError, match="no such folder"):
         find_packages(tmp_path / "missing")

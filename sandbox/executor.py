@@ -7,6 +7,8 @@ Protocol: one JSON object per line on stdin, one JSON object per line on stdout,
             "cpu_s": float, "wall_s": float, "mem_mb": int|null, "out_mb": int, "nproc": int,
             "env": {..}, "clean_dirs": [path, ...]}
   reply    {"id": str, "results": [ProcResult, ...]} or {"id": str, "error": str}
+  series   {"id": str, "series": [ProcSpec, ...], "capture": int}: each spec a request of its own, one
+           after another (see run_series), answered as one reply of their results
   cgroups  {"cgroups": {"version": 1|2, "slots": [{name: fd index}, ...]}} with the files attached
            (SCM_RIGHTS, socket channel only), answered {"ok": true}: the run slots (ioi_agent/sandbox/
            cgroups.py); proc j of a request runs in slot j, with all its children and threads.
@@ -53,6 +55,8 @@ PAGE_TICKS = os.sysconf("SC_CLK_TCK")
 # Markers a failed allocation leaves on stderr (C++, Python, C).
 OOM_MARKERS = ("std::bad_alloc", "MemoryError", "Cannot allocate memory", "out of memory")
 IS_INIT = os.getpid() == 1
+UMASK = os.umask(0o022)
+os.umask(UMASK)
 DEFAULT_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp"}
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch")
 USE_SERVER = os.access(LAUNCHER, os.X_OK)
@@ -171,7 +175,9 @@ class Groups:
             _write(slot["peak_reset"], "reset")
         elif self.version == 1:
             _write(slot["peak"], "0")
-        return {"cpu": self.cpu(slot), "oom": self.oom_kills(slot)}
+        # As init, nothing of the last run outlived its finish(), so the counters have not moved since.
+        last = slot.pop("counters", None)
+        return last or {"cpu": self.cpu(slot), "oom": self.oom_kills(slot)}
 
     def finish(self, slot: dict, before: dict) -> dict:
         """The run's measures; called once none of its processes is left."""
@@ -180,10 +186,13 @@ class Groups:
             peak = int(_read(slot["peak_reset"]))
         elif "peak" in slot:
             peak = int(_read(slot["peak"]))
+        cpu, oom = self.cpu(slot), self.oom_kills(slot)
+        if IS_INIT:
+            slot["counters"] = {"cpu": cpu, "oom": oom}
         return {
-            "cpu": max(0.0, self.cpu(slot) - before["cpu"]),
+            "cpu": max(0.0, cpu - before["cpu"]),
             "peak_mb": None if peak is None else peak / MIB,
-            "oom": self.oom_kills(slot) > before["oom"],
+            "oom": oom > before["oom"],
         }
 
     def reclaim(self, slot: dict) -> None:
@@ -493,6 +502,13 @@ def _cleanup(pids: list[int]) -> None:
 
 def _clean_dir(path: str) -> None:
     """Make `path` an empty folder of ours; cheap when a run left it empty, as most do."""
+    try:  # the usual case: the last sweep removed it, one mkdir (mode 0755 under UMASK) makes it
+        os.mkdir(path, 0o755)
+        if UMASK & 0o755:
+            os.chmod(path, 0o755)
+        return
+    except OSError:
+        pass
     try:
         st = os.lstat(path)
         if stat.S_ISDIR(st.st_mode):
@@ -593,8 +609,62 @@ def run_request(procs: list[dict]) -> list[dict]:
 STATE = {"dirty": False}  # dirty: a run left something the sweep could not remove; exit after replying
 
 
-def _remove(path: str) -> None:
-    """Remove a file or a whole tree a program left, whatever modes it gave its folders."""
+def run_series(specs: list[dict], capture: int) -> list[dict]:
+    """Runs of one program alone each, one after another, each as its own request (cleanup and all), so
+    the host pays one exchange for several tests. With `capture`, each run's stdout (at most that many
+    bytes) comes back in its result ("stdout", base64) and its files are removed before the next run
+    starts: no run sees another's output. The series stops after a run that failed, or whose stdout
+    was larger or could not be read back (it stays for the host to read), or that left the box dirty."""
+    results = []
+    for spec in specs:
+        [result] = run_request([spec])
+        results.append(result)
+        taken = _take_output(spec, capture) if capture else None
+        if taken is not None:
+            result["stdout"] = taken
+        if taken is None or STATE["dirty"] or _failed(result):
+            break
+    return results
+
+
+def _failed(result: dict) -> bool:
+    flags = ("cpu_exceeded", "wall_exceeded", "output_exceeded", "mem_exceeded", "spawn_error")
+    return (
+        result.get("exit_code") != 0 or result.get("signal") is not None or any(result.get(k) for k in flags)
+    )
+
+
+def _take_output(spec: dict, capture: int) -> str | None:
+    """A run's stdout file, base64, removed with its stderr file; "" for one that is not a regular file
+    (read as empty, as the host reads it), None for one over `capture` bytes (left in place)."""
+    import binascii
+
+    path = spec.get("stdout")
+    if not path:
+        return ""
+    data = b""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        fd = -1
+    if fd >= 0:
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISREG(st.st_mode):
+                if st.st_size > capture:
+                    return None
+                data = os.read(fd, st.st_size)  # no process is left to make it grow
+        finally:
+            os.close(fd)
+    for name in (path, spec.get("stderr")):
+        if name:
+            _remove(name)
+    return binascii.b2a_base64(data, newline=False).decode("ascii")
+
+
+def _remove(path: str) -> bool:
+    """Remove a file or a whole tree a program left, whatever modes it gave its folders; True when one
+    call did it (the caller need not look again)."""
 
     def unlock(_func, failed: str, _exc) -> None:
         try:
@@ -607,10 +677,25 @@ def _remove(path: str) -> None:
         except OSError:
             pass
 
+    try:  # most often an empty folder (a run's working folder) or a file: one call does it
+        os.rmdir(path)
+        return True
+    except NotADirectoryError:
+        try:
+            os.unlink(path)
+            return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+    except FileNotFoundError:
+        return True
+    except OSError:
+        pass
     try:
         st = os.lstat(path)
     except OSError:
-        return
+        return False
     if stat.S_ISDIR(st.st_mode):
         try:
             os.chmod(path, 0o700)
@@ -622,6 +707,7 @@ def _remove(path: str) -> None:
             os.unlink(path)
         except OSError:
             pass
+    return False
 
 
 def _named(procs: list[dict]) -> set[str]:
@@ -647,40 +733,42 @@ def _sweep(procs: list[dict]) -> bool:
             entries = os.listdir(root)
         except OSError:
             continue
-        for name in entries:
-            _remove(os.path.join(root, name))
+        # The usual case: nothing there, or only the run's empty working folder (one rmdir).
+        if all([_remove(os.path.join(root, name)) for name in entries]):
+            continue
         try:
             clean = clean and not os.listdir(root)
         except OSError:
             pass
-    if not os.path.isdir(BOX_WORK):
-        return clean
     named = _named(procs)
     try:
-        top = os.listdir(BOX_WORK)
+        top = list(os.scandir(BOX_WORK))
+    except FileNotFoundError:
+        return clean
     except OSError:
         return False
-    for name in top:
-        path = os.path.join(BOX_WORK, name)
-        if name not in WORK_DIRS or os.path.islink(path) or not os.path.isdir(path):
+    present = set()
+    for entry in top:
+        name, path = entry.name, entry.path
+        # scandir's entry types come from the directory itself (d_type): no stat per entry.
+        if name not in WORK_DIRS or not entry.is_dir(follow_symlinks=False):
             _remove(path)
             continue
         try:
-            if os.stat(path).st_mode & 0o7777 != 0o755:
+            if entry.stat(follow_symlinks=False).st_mode & 0o7777 != 0o755:
                 os.chmod(path, 0o755)
             entries = os.listdir(path)
         except OSError:
             clean = False
             continue
-        for entry in entries:
-            if f"{name}/{entry}" not in named:
-                _remove(os.path.join(path, entry))
-                clean = clean and not os.path.lexists(os.path.join(path, entry))
+        present.add(name)
+        for item in entries:
+            if f"{name}/{item}" not in named and not _remove(os.path.join(path, item)):
+                clean = clean and not os.path.lexists(os.path.join(path, item))
     for name in WORK_DIRS:
-        path = os.path.join(BOX_WORK, name)
-        if not os.path.isdir(path):
+        if name not in present:
             try:
-                os.mkdir(path, 0o755)
+                os.mkdir(os.path.join(BOX_WORK, name), 0o755)
             except OSError:
                 clean = False
     return clean
@@ -811,6 +899,8 @@ def main() -> None:
                 if SPAWNER.pid:  # the server holds the old slots: the next request starts a new one
                     SPAWNER.forget()
                 reply = {"id": req_id, "ok": True}
+            elif "series" in req:
+                reply = {"id": req_id, "results": run_series(req["series"], int(req.get("capture", 0)))}
             else:
                 reply = {"id": req_id, "results": run_request(req["procs"])}
         except Exception as exc:  # noqa: BLE001 - a bad request must not kill the box

@@ -278,23 +278,11 @@ static void child(int index, struct proc *pr, int gate_r, int gate_w) {
     redirect(pr->out, O_WRONLY | O_CREAT | O_TRUNC, 1);
     redirect(pr->err, O_WRONLY | O_CREAT | O_TRUNC, 2);
     wait_for_writer(0); /* and clears O_NONBLOCK on stdin */
-    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (adj >= 0) { /* if the box's memory cap is hit, the program dies, not the executor */
-        (void)!write(adj, "1000", 4);
-        close(adj);
-    }
+    /* The syscall filter, oom_score_adj, the stack and core limits came with the fork (see main). */
     limit(RLIMIT_CPU, pr->cpu_soft, pr->cpu_hard); /* a backstop: the executor polls CPU time */
     if (pr->mem) limit(RLIMIT_AS, pr->mem, pr->mem);
-    /* Unlimited stack: the main thread may recurse up to the memory limit (IOI rules), while threads
-     * keep glibc's default stack size instead of inheriting a huge one. */
-    limit(RLIMIT_STACK, RLIM_INFINITY, RLIM_INFINITY);
     limit(RLIMIT_FSIZE, pr->fsize, pr->fsize);
     limit(RLIMIT_NPROC, pr->nproc, pr->nproc);
-    limit(RLIMIT_CORE, 0, 0);
-    if (install_filter() != 0) {
-        record(index, (int32_t)getpid(), LIMITS, errno);
-        _exit(127);
-    }
     execve(pr->argv[0], pr->argv, pr->envp);
     record(index, (int32_t)getpid(), EXEC, errno);
     _exit(127);
@@ -309,7 +297,22 @@ int main(void) {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+    /* What every program gets alike is set here once and inherited by each fork, instead of per child
+     * (a seccomp filter is compiled each time it is installed):
+     * - oom_score_adj 1000: if the box's memory cap is hit, a program (or this small server) dies, not
+     *   the executor;
+     * - an unlimited stack: the main thread may recurse up to the memory limit (IOI rules), while
+     *   threads keep glibc's default stack size instead of inheriting a huge one; no core files;
+     * - the syscall filter (with no_new_privs), which this server's own calls pass. */
+    int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (adj >= 0) {
+        (void)!write(adj, "1000", 4);
+        close(adj);
+    }
+    struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY}, no_core = {0, 0};
+    if (setrlimit(RLIMIT_STACK, &unlimited) != 0 || setrlimit(RLIMIT_CORE, &no_core) != 0) return 4;
     build_filter();
+    if (install_filter() != 0) return 4; /* the executor reports the server's death as an error */
     fcntl(0, F_SETFD, FD_CLOEXEC);
     fcntl(3, F_SETFD, FD_CLOEXEC);
     /* The cgroup files (fd 10 on): children use them before exec; no program may keep one, or it could

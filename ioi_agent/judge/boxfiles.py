@@ -47,6 +47,24 @@ def open_below(root: Path, relative: str) -> int | None:
     return file_fd
 
 
+def read_out(root: Path, relative: str, cap: int) -> bytes | None:
+    """The first `cap` bytes of the box file `root/relative`, read as `copy_out` reads it; None when the
+    file is absent or unsafe."""
+    fd = open_below(root, relative)
+    if fd is None:
+        return None
+    with os.fdopen(fd, "rb", buffering=0) as src:
+        chunks = []
+        left = cap
+        while left > 0:
+            chunk = src.read(min(1 << 20, left))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    return b"".join(chunks)
+
+
 def copy_out(root: Path, relative: str, dest: Path, cap: int) -> bool:
     """Copy the box file `root/relative` to the judge's own `dest` (at most `cap` bytes); an absent or
     unsafe file leaves `dest` empty. Returns whether a regular file was there."""
@@ -69,14 +87,62 @@ def run_captured(pool: SandboxPool, spec: ProcSpec, dest: Path, cap: int) -> Pro
     """The one way to run a program in a box for its stdout: borrow a box, run `spec` with stdout and
     stderr sent to uniquely named files of the box, copy the stdout out into the judge's own `dest` (at most
     `cap` bytes, no planted link followed), and leave nothing behind in the box."""
+    result, data = run_for_output(pool, spec, cap)
+    dest.write_bytes(data)
+    return result
+
+
+def run_for_output(pool: SandboxPool, spec: ProcSpec, cap: int) -> tuple[ProcResult, bytes]:
+    """`run_captured`, with the stdout (at most `cap` bytes; empty when absent or unsafe) returned
+    instead of written to a file: a built-in comparison then reads no file of the judge's."""
     name = uuid.uuid4().hex[:12]
     out_rel, err_rel = f"out/{name}.out", f"out/{name}.err"
     with pool.box() as box:
         spec = spec.model_copy(update={"stdout": f"{BOX_WORK}/{out_rel}", "stderr": f"{BOX_WORK}/{err_rel}"})
         try:
             result = box.run([spec])[0]
-            copy_out(box.work, out_rel, dest, cap)
+            data = read_out(box.work, out_rel, cap)
         finally:
             for rel in (out_rel, err_rel):
-                (box.work / rel).unlink(missing_ok=True)
-    return result
+                try:
+                    os.unlink(box.work / rel)
+                except FileNotFoundError:
+                    pass
+    return result, data or b""
+
+
+# Largest stdout a run of a series hands back in its reply; a larger one is read from its file.
+INLINE_OUTPUT = 1 << 20
+
+
+def run_series_for_output(
+    pool: SandboxPool, specs: list[ProcSpec], cap: int
+) -> list[tuple[ProcResult, bytes]]:
+    """`run_for_output` for several runs of one program, in one exchange with one box (`Box.run_series`):
+    results for a prefix of `specs` (at least one), each with its stdout (at most `cap` bytes)."""
+    names = [uuid.uuid4().hex[:12] for _ in specs]
+    specs = [
+        spec.model_copy(
+            update={"stdout": f"{BOX_WORK}/out/{name}.out", "stderr": f"{BOX_WORK}/out/{name}.err"}
+        )
+        for spec, name in zip(specs, names, strict=True)
+    ]
+    out = []
+    with pool.box() as box:
+        left = names  # whose files may be in the box: the executor removed those it handed back
+        try:
+            series = box.run_series(specs, min(cap, INLINE_OUTPUT))
+            left = []
+            for name, (result, data) in zip(names, series, strict=False):
+                if data is None:  # larger than a reply takes: from its file, as run_for_output reads it
+                    left = [name]
+                    data = read_out(box.work, f"out/{name}.out", cap)
+                out.append((result, (data or b"")[:cap]))
+        finally:
+            for name in left:
+                for suffix in ("out", "err"):
+                    try:
+                        os.unlink(box.work / "out" / f"{name}.{suffix}")
+                    except FileNotFoundError:
+                        pass
+    return out

@@ -23,7 +23,7 @@ from ioi_agent.judge.results import CompileInfo, JudgeReport, SubmissionResult, 
 from ioi_agent.judge.store import ResultStore, StoredOutcome
 from ioi_agent.judge.strategies import strategy_for
 from ioi_agent.judge.verdict import Verdict, worst
-from ioi_agent.packages.model import Group, Problem, Subtask, TaskType
+from ioi_agent.packages.model import Group, Problem, Subtask, TaskType, TestCase
 from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend, file_digest
 from ioi_agent.scoring import ioi, kattis
 
@@ -31,6 +31,8 @@ JUDGE_VERSION = "judge-v2"  # v2: batch outcomes carry the output hash (extra["o
 DEFAULT_NPROC = 16
 RERUN_TLE_WITHIN = 1.1  # a TLE with CPU time up to this × the limit is judged twice before it is stored
 MEASURING_LIMIT_S = 60.0  # the accepted programs' limit while a Kattis limit is derived from them
+MAX_SERIES = 16  # the most tests of one chain sent to a box in one exchange
+SERIES_TIME_S = 1.0  # ... and about the most CPU time such a series may take, judging by the last runs
 Progress = Callable[[int], None]  # called with the number of tests just finished
 
 
@@ -161,41 +163,99 @@ class Judge:
         extra = [p for p in files if p != units[0]] + self.problem.grader_files.get(language, [])
         return self.compiler.compile(units[0], extra, name=units[0].name)
 
+    def _key(self, program: CompiledProgram, test: TestCase) -> str:
+        answer = file_digest(test.answer) if test.answer else "-"
+        flags = " ".join(test.validator_flags)  # a group's validator flags can change the verdict
+        return hashlib.sha256(
+            f"{JUDGE_VERSION}|{program.key}|{file_digest(test.input)}|{answer}|{flags}|{self.limits_key()}|{self.checker_key()}".encode()
+        ).hexdigest()
+
     def test_outcome(self, program: CompiledProgram, test_name: str) -> tuple[StoredOutcome, bool]:
         """The outcome of one test, from the store when known; returns (outcome, was_cached)."""
         test = self.problem.tests[test_name]
-        answer = file_digest(test.answer) if test.answer else "-"
-        flags = " ".join(test.validator_flags)  # a group's validator flags can change the verdict
-        key = hashlib.sha256(
-            f"{JUDGE_VERSION}|{program.key}|{file_digest(test.input)}|{answer}|{flags}|{self.limits_key()}|{self.checker_key()}".encode()
-        ).hexdigest()
-        stored = self.store.get(key)
-        if stored is not None:
-            return stored, True
-        with self._inflight_lock:
-            future = self._inflight.get(key)
-            owner = future is None
+        key = self._key(program, test)
+        while True:
+            stored = self.store.get(key)
+            if stored is not None:
+                return stored, True
+            with self._inflight_lock:
+                future = self._inflight.get(key)
+                owner = future is None
+                if owner:
+                    future = Future()
+                    self._inflight[key] = future
             if owner:
-                future = Future()
-                self._inflight[key] = future
-        if not owner:
-            return future.result(), True
+                return self._run_claimed(program, [test], [key], [future])[0], False
+            try:
+                return future.result(), True
+            except _NotRun:
+                continue  # its series stopped before it: run it here
+
+    def _series_outcomes(
+        self, program: CompiledProgram, names: Sequence[str]
+    ) -> list[tuple[StoredOutcome, bool]]:
+        """Outcomes of a prefix of `names` (at least the first), the tests nobody judged yet run in one
+        exchange with a box (`Strategy.run_tests`)."""
+        tests = [self.problem.tests[n] for n in names]
+        keys = []
+        for test in tests:
+            key = self._key(program, test)
+            stored = self.store.get(key)
+            if stored is not None:
+                if not keys:
+                    return [(stored, True)]
+                break
+            keys.append(key)
+        futures: list[Future[StoredOutcome]] = []
+        with self._inflight_lock:
+            for key in keys:
+                if key in self._inflight:  # another chain runs it (or it comes twice here): stop before
+                    break
+                futures.append(Future())
+                self._inflight[key] = futures[-1]
+        if not futures:
+            return [self.test_outcome(program, names[0])]
+        count = len(futures)
+        outcomes = self._run_claimed(program, tests[:count], keys[:count], futures)
+        return [(outcome, False) for outcome in outcomes]
+
+    def _run_claimed(
+        self,
+        program: CompiledProgram,
+        tests: list[TestCase],
+        keys: list[str],
+        futures: list[Future[StoredOutcome]],
+    ) -> list[StoredOutcome]:
+        """Run the tests this thread claimed (their futures in `_inflight`), store and publish their
+        outcomes; those a series did not reach are released for others to run."""
         try:
-            outcome = self.strategy.run_test(self, program, test)
-            if outcome.verdict == Verdict.TLE and outcome.time_s <= RERUN_TLE_WITHIN * self.time_limit:
-                # Near the limit, or stopped by the wall clock with CPU to spare: a busy machine can do
-                # that to a program that fits. Run it once more and keep the second answer (IOI does).
-                outcome = self.strategy.run_test(self, program, test)
-            if outcome.verdict != Verdict.JE:  # a judge error is not a fact about the program
-                self.store.put(key, outcome)
-            future.set_result(outcome)
-            return outcome, False
+            if len(tests) == 1:
+                outcomes = [self.strategy.run_test(self, program, tests[0])]
+            else:
+                outcomes = self.strategy.run_tests(self, program, tests)
+            done = []
+            for test, key, future, outcome in zip(tests, keys, futures, outcomes, strict=False):
+                if outcome.verdict == Verdict.TLE and outcome.time_s <= RERUN_TLE_WITHIN * self.time_limit:
+                    # Near the limit, or stopped by the wall clock with CPU to spare: a busy machine can
+                    # do that to a program that fits. Run it once more and keep the second answer (IOI).
+                    outcome = self.strategy.run_test(self, program, test)
+                if outcome.verdict != Verdict.JE:  # a judge error is not a fact about the program
+                    self.store.put(key, outcome)
+                future.set_result(outcome)
+                done.append(outcome)
+            return done
         except BaseException as exc:
-            future.set_exception(exc)
+            for future in futures:
+                if not future.done():
+                    future.set_exception(exc)
             raise
         finally:
+            for future in futures:
+                if not future.done():
+                    future.set_exception(_NotRun())
             with self._inflight_lock:
-                self._inflight.pop(key, None)
+                for key in keys:
+                    self._inflight.pop(key, None)
 
     def run_subtask(
         self,
@@ -205,25 +265,38 @@ class Judge:
         cancel: threading.Event | None = None,
     ) -> list[TestResult]:
         out = []
-        for name in subtask.tests:
+        names = subtask.tests
+        series = self.strategy.series(self)
+        # Tests go to the box one at a time first, then in series of growing length while they pass:
+        # a failing chain wastes few runs, a passing one pays one exchange for many tests.
+        i, size = 0, 1
+        while i < len(names):
             if cancel is not None and cancel.is_set():
                 break  # the caller is unwinding; this partial list is never aggregated
-            outcome, cached = self.test_outcome(program, name)
-            out.append(
-                TestResult(
-                    test=name,
-                    verdict=outcome.verdict,
-                    score=outcome.score,
-                    time_s=outcome.time_s,
-                    memory_mb=outcome.memory_mb,
-                    message=outcome.message,
-                    cached=cached,
+            if size > 1 and series:
+                got = self._series_outcomes(program, names[i : i + size])
+            else:
+                got = [self.test_outcome(program, names[i])]
+            for name, (outcome, cached) in zip(names[i:], got, strict=False):
+                out.append(
+                    TestResult(
+                        test=name,
+                        verdict=outcome.verdict,
+                        score=outcome.score,
+                        time_s=outcome.time_s,
+                        memory_mb=outcome.memory_mb,
+                        message=outcome.message,
+                        cached=cached,
+                    )
                 )
-            )
-            if progress:
-                progress(1)
-            if subtask.stop_on_failure and (outcome.verdict != Verdict.AC or outcome.score <= 0):
-                break
+                if progress:
+                    progress(1)
+                if subtask.stop_on_failure and (outcome.verdict != Verdict.AC or outcome.score <= 0):
+                    return out
+            i += len(got)
+            # Longer only while the runs are short: an interrupted judge waits for the series it sent.
+            slowest = max(outcome.time_s for outcome, _ in got)
+            size = min(2 * size, MAX_SERIES, max(1, int(SERIES_TIME_S / max(slowest, 1e-3))))
         return out
 
     def judge_sources(
@@ -233,15 +306,18 @@ class Judge:
             if not src.exists():
                 raise IoiAgentError(f"{src}: no such file")
         cancel = threading.Event()  # per call: another caller's interruption must not cut this one short
-        with ThreadPoolExecutor(self.jobs) as pool:
-            try:
-                return self._judge_in(pool, sources, progress, cancel)
-            except BaseException:
-                # Ctrl-C (or any failure): finish only the tests already running, drop the queued ones,
-                # instead of draining the whole queue before the interruption takes effect.
-                cancel.set()
-                pool.shutdown(wait=False, cancel_futures=True)
-                raise
+        try:
+            with ThreadPoolExecutor(self.jobs) as pool:
+                try:
+                    return self._judge_in(pool, sources, progress, cancel)
+                except BaseException:
+                    # Ctrl-C (or any failure): finish only the tests already running, drop the queued
+                    # ones, instead of draining the whole queue before the interruption takes effect.
+                    cancel.set()
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+        finally:
+            self.store.flush()  # results are committed in groups: once the pool is done, none waits
 
     def _judge_in(
         self,
@@ -371,13 +447,20 @@ class Judge:
         )
 
     def close(self) -> None:
-        self.pool.close()
+        try:
+            self.store.flush()
+        finally:
+            self.pool.close()
 
     def __enter__(self) -> Judge:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _NotRun(Exception):
+    """A claimed test its series stopped before (after a failed run): whoever waits for it runs it."""
 
 
 def _find_group(problem: Problem, subtask_name: str):

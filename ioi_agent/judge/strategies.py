@@ -19,11 +19,13 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ioi_agent.judge.boxfiles import copy_out, run_captured
+from ioi_agent.judge.boxfiles import read_out, run_for_output, run_series_for_output
 from ioi_agent.judge.checkers import (
     KATTIS_AC,
     KATTIS_WA,
     CheckResult,
+    compare_tokens,
+    compare_white_diff,
     host_program,
     kattis_result,
     run_checker,
@@ -33,7 +35,7 @@ from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.judge.store import StoredOutcome
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess, TrustedResult, run_trusted
 from ioi_agent.judge.verdict import Verdict, worst
-from ioi_agent.packages.model import Problem, TaskType, TestCase
+from ioi_agent.packages.model import CheckerKind, Problem, TaskType, TestCase
 from ioi_agent.sandbox.base import BOX_WORK, Box, ProcResult, ProcSpec
 from ioi_agent.sandbox.trusted_box import own_for_trusted, share_with_trusted
 
@@ -127,6 +129,14 @@ class Strategy(ABC):
     @abstractmethod
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome: ...
 
+    def series(self, judge: Judge) -> bool:
+        """Whether `run_tests` takes several tests in one exchange with a box."""
+        return False
+
+    def run_tests(self, judge: Judge, program: CompiledProgram, tests: list[TestCase]) -> list[StoredOutcome]:
+        """Outcomes for a prefix of `tests` (at least the first)."""
+        return [self.run_test(judge, program, tests[0])]
+
 
 _TRAILING_SPACE = re.compile(rb"[ \t\r\f\v]+(?=\n)")
 
@@ -134,8 +144,29 @@ _TRAILING_SPACE = re.compile(rb"[ \t\r\f\v]+(?=\n)")
 def output_digest(path: Path) -> str:
     """SHA-256 of a program's output, normalised so that outputs a token checker treats alike mostly hash
     alike: trailing whitespace of each line and trailing blank lines are dropped (CRLF counts as LF)."""
-    data = path.read_bytes() if path.exists() else b""
+    return digest_of(path.read_bytes() if path.exists() else b"")
+
+
+def digest_of(data: bytes) -> str:
+    """`output_digest` of an output already read."""
     return hashlib.sha256(_TRAILING_SPACE.sub(b"", data).rstrip()).hexdigest()
+
+
+def check_output(judge: Judge, test: TestCase, output: bytes) -> CheckResult:
+    """The problem's checker on an output held in memory: the built-in comparisons read it there (as
+    `run_checker` would from a file); a checker program gets it in a file of the judge's own."""
+    checker = judge.problem.checker
+    if checker.kind in (CheckerKind.DIFF, CheckerKind.WHITE_DIFF):
+        answer = test.answer.read_bytes() if test.answer else b""
+        if checker.kind == CheckerKind.WHITE_DIFF:
+            return compare_white_diff(output, answer)
+        return compare_tokens(output, answer, checker)
+    path = judge.pool.private / f"{uuid.uuid4().hex[:12]}.out"
+    try:
+        path.write_bytes(output)
+        return run_checker(checker, judge.cache, test.input, test.answer, path, test.validator_flags)
+    finally:
+        path.unlink(missing_ok=True)
 
 
 class BatchStrategy(Strategy):
@@ -143,42 +174,59 @@ class BatchStrategy(Strategy):
     with file I/O (CMS Batch `input.txt` / `output.txt`): the input is placed in the program's working
     folder under its name, the output taken from there.
 
-    The output is copied out of the box (`boxfiles.copy_out`: no link the program planted is followed)
-    into the judge's own folder before anything reads it. The outcome carries the output's hash
+    The output is read out of the box (`boxfiles.read_out`: no link the program planted is followed, at
+    most the output cap) into the judge's memory before anything looks at it; a checker program gets it
+    in the judge's own folder. The outcome carries the output's hash
     (`extra["output_sha256"]`), so selection can compare programs' outputs; a test without an answer
     (a generated input) is not checked: a normal run is AC."""
 
     def run_test(self, judge: Judge, program: CompiledProgram, test: TestCase) -> StoredOutcome:
         problem = judge.problem
-        output = judge.pool.private / f"{uuid.uuid4().hex[:12]}.out"
         cap = problem.limits.output_mb << 20
         if problem.input_file or problem.output_file:
-            result = self._run_with_files(judge, program, test, output, cap)
+            result, output = self._run_with_files(judge, program, test, cap)
         else:
             spec = contestant_spec(judge, program, judge.pool.stage_input(test.input), None)
-            result = run_captured(judge.pool, spec, output, cap)
-        try:
-            verdict = runtime_verdict(result)
-            if verdict is not None:
-                return failed_run(result, verdict)
-            extra = {"output_sha256": output_digest(output)}
-            if test.answer is None:
-                return StoredOutcome(
-                    verdict=Verdict.AC, score=1.0, time_s=result.cpu_s, memory_mb=result.peak_mb, extra=extra
-                )
-            check = run_checker(
-                problem.checker, judge.cache, test.input, test.answer, output, test.validator_flags
+            result, output = run_for_output(judge.pool, spec, cap)
+        return self._outcome(judge, test, result, output)
+
+    def series(self, judge: Judge) -> bool:
+        """Whether `run_tests` can take several tests at once: stdin/stdout only (file I/O places files)."""
+        return not (judge.problem.input_file or judge.problem.output_file)
+
+    def run_tests(self, judge: Judge, program: CompiledProgram, tests: list[TestCase]) -> list[StoredOutcome]:
+        """`run_test` for several tests in one exchange with a box; outcomes for a prefix of them (at
+        least the first): the box stops after a failed run, which most often ends the chain anyway."""
+        specs = [contestant_spec(judge, program, judge.pool.stage_input(t.input), None) for t in tests]
+        ran = run_series_for_output(judge.pool, specs, judge.problem.limits.output_mb << 20)
+        return [self._outcome(judge, t, r, o) for t, (r, o) in zip(tests, ran, strict=False)]
+
+    @staticmethod
+    def _outcome(judge: Judge, test: TestCase, result: ProcResult, output: bytes) -> StoredOutcome:
+        verdict = runtime_verdict(result)
+        if verdict is not None:
+            return failed_run(result, verdict)
+        extra = {"output_sha256": digest_of(output)}
+        if test.answer is None:
+            return StoredOutcome(
+                verdict=Verdict.AC, score=1.0, time_s=result.cpu_s, memory_mb=result.peak_mb, extra=extra
             )
-            return checked(check, result.cpu_s, result.peak_mb).model_copy(update={"extra": extra})
-        finally:
-            output.unlink(missing_ok=True)
+        check = check_output(judge, test, output)
+        return StoredOutcome(
+            verdict=check.verdict,
+            score=check.score,
+            time_s=result.cpu_s,
+            memory_mb=result.peak_mb,
+            message=check.message,
+            extra=extra,
+        )
 
     @staticmethod
     def _run_with_files(
-        judge: Judge, program: CompiledProgram, test: TestCase, output: Path, cap: int
-    ) -> ProcResult:
+        judge: Judge, program: CompiledProgram, test: TestCase, cap: int
+    ) -> tuple[ProcResult, bytes]:
         """File I/O: a folder of the run's own in the box is its working folder, holding the input under
-        its name; the output file (or stdout) is copied out of it."""
+        its name; the output file (or stdout) is read out of it."""
         problem = judge.problem
         stdin = None if problem.input_file else judge.pool.stage_input(test.input)
         with judge.pool.box() as box:
@@ -192,10 +240,10 @@ class BatchStrategy(Strategy):
                 spec = contestant_spec(judge, program, stdin, stdout, stderr=f"{scratch.box}/stderr")
                 spec = spec.model_copy(update={"cwd": scratch.box, "clean_dirs": []})
                 result = box.run([spec])[0]
-                copy_out(box.work, f"out/{scratch.name}/{problem.output_file or 'stdout'}", output, cap)
+                output = read_out(box.work, f"out/{scratch.name}/{problem.output_file or 'stdout'}", cap)
             finally:
                 scratch.remove()
-        return result
+        return result, output or b""
 
 
 _PEER_SCRIPT = 'exec "$0" "$@" > "$IOI_TO" < "$IOI_FROM"'

@@ -24,6 +24,7 @@ import subprocess
 import threading
 import time
 from abc import ABC, abstractmethod
+from binascii import a2b_base64
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -241,6 +242,39 @@ class Box(ABC):
                         ) from None
         raise AssertionError("unreachable")
 
+    def run_series(self, procs: list[ProcSpec], capture: int) -> list[tuple[ProcResult, bytes | None]]:
+        """Run the processes alone each, one after another, in one exchange with the executor (each run
+        as clean as its own request). With `capture`, each run's stdout (at most `capture` bytes) comes
+        back with its result and its stdout and stderr files are gone; None where it did not (larger:
+        the file stays). The series stops after a run that failed or whose stdout did not come back, so
+        the results may be fewer than the processes (at least one)."""
+        if self.groups is not None and self.groups.fresh_each_run:
+            procs = procs[:1]  # a slot whose peak cannot be reset takes one run, then a fresh group
+        with self._lock:
+            for attempt in range(2):
+                if not self.alive():
+                    self.close()
+                    self.start()
+                try:
+                    self._send_groups(1)
+                    request = {"series": [p.model_dump() for p in procs], "capture": capture}
+                    replies = self._exchange(request, sum(p.wall_s for p in procs))
+                    if self.groups is not None and self._conn is not None:
+                        self.groups.mark_used(1)
+                    out = []
+                    for reply in replies:
+                        data = reply.pop("stdout", None)
+                        out.append(
+                            (ProcResult.model_validate(reply), None if data is None else a2b_base64(data))
+                        )
+                    return out
+                except BrokenPipeError:
+                    if attempt:
+                        raise SandboxError(
+                            f"{self.backend}: box {self.index} died twice running one request"
+                        ) from None
+        raise AssertionError("unreachable")
+
     def _send_groups(self, count: int) -> None:
         """Give the executor (new, or needing more or fresh slots) the run slots' open cgroup files."""
         if self.groups is None or self._conn is None:
@@ -273,9 +307,16 @@ class Box(ABC):
         self._groups_sent = True
 
     def _request(self, procs: list[ProcSpec]) -> list[ProcResult]:
+        replies = self._exchange(
+            {"procs": [p.model_dump() for p in procs]}, max((p.wall_s for p in procs), default=0.0)
+        )
+        return [ProcResult.model_validate(r) for r in replies]
+
+    def _exchange(self, request: dict, longest_s: float) -> list[dict]:
+        """Send one request, wait for its reply (at most `longest_s` + the margin); its results."""
         assert self._to_box is not None and self._from_box is not None
         self._seq += 1
-        req = {"id": str(self._seq), "procs": [p.model_dump() for p in procs]}
+        req = {"id": str(self._seq), **request}
         try:
             self._to_box.write(json.dumps(req) + "\n")
             self._to_box.flush()
@@ -283,7 +324,7 @@ class Box(ABC):
             raise BrokenPipeError from None
         # The executor enforces every limit itself; this deadline is for a box that stopped answering
         # (a wedged executor, a container the engine froze): the judge waits for nothing forever.
-        wait_s = max((p.wall_s for p in procs), default=0.0) + REPLY_MARGIN_S
+        wait_s = longest_s + REPLY_MARGIN_S
         try:
             if self._conn is not None:
                 self._conn.settimeout(wait_s)
@@ -305,7 +346,7 @@ class Box(ABC):
         reply = json.loads(line)
         if "error" in reply:
             raise SandboxError(f"{self.backend}: executor error: {reply['error']}")
-        return [ProcResult.model_validate(r) for r in reply["results"]]
+        return reply["results"]
 
     def close(self) -> None:
         if self._conn is not None:

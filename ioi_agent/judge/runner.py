@@ -45,18 +45,24 @@ class Judge:
         time_limit: float | None = None,
         store: ResultStore | None = None,
         use_pch: bool = True,
-        nproc: int = DEFAULT_NPROC,
+        nproc: int | None = None,
+        staging: str = "contestant",
     ):
+        """`nproc`: processes and threads a run may have (default: the package's, e.g. 1 for CMS, else
+        DEFAULT_NPROC); `staging`: the trust level whose staging folder holds the inputs ("grader" for the
+        official grader's hidden tests: never staged where a policy-side judge's boxes look)."""
         self.problem = problem
         self.backend, self.sandbox_message = choose_backend(sandbox)
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.cache = cache_root()
         self.store = store or ResultStore(self.cache / "results.sqlite")
-        self.nproc = nproc
+        self.nproc = nproc or problem.limits.processes or DEFAULT_NPROC
         memory_cap = max(4096, 2 * problem.limits.memory_mb * max(1, problem.num_processes) + 512)
         # A Communication test takes one box per contestant process.
         boxes = max(self.jobs, problem.num_processes)
-        self.pool = SandboxPool(self.backend, boxes, memory_cap_mb=memory_cap, cache=self.cache)
+        self.pool = SandboxPool(
+            self.backend, boxes, memory_cap_mb=memory_cap, cache=self.cache, staging=staging
+        )
         self.compiler = Compiler(self.pool, use_pch=use_pch)
         self.strategy = strategy_for(problem)
         self._inflight: dict[str, Future[StoredOutcome]] = {}

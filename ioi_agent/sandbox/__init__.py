@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ioi_agent.errors import SandboxError
+from ioi_agent.files import try_lock
 from ioi_agent.sandbox import cgroups
 from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
 from ioi_agent.sandbox.bwrap import BwrapBackend
@@ -97,16 +98,62 @@ def _choose(name: str) -> tuple[Backend, str]:
     raise SandboxError("no sandbox is usable here: " + "; ".join(reasons))
 
 
+STAGING = ("contestant", "grader")  # trust levels with a staging folder of their own
+UIDS_PER_POOL = 256  # box uids BASE_UID + k × 256 + i, i < 256, for the pool holding range k
+UID_RANGES = 128
+
+
+def _uid_lock_dir() -> Path:
+    for folder in (Path("/run/ioi-agent/uid-ranges"), Path(tempfile.gettempdir()) / "ioi-agent-uid-ranges"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return folder
+        except OSError:
+            continue
+    raise SandboxError("no folder for the box uid locks (fix: make /run or the temporary folder writable)")
+
+
+def _claim_uid_range(size: int) -> tuple[int, int | None]:
+    """The first box index of a uid range no other judge on this host holds, and the lock holding it
+    (released with the pool, or with the process however it ends). Not root: every box runs as the
+    judge's own uid, and there is nothing to claim."""
+    if os.geteuid() != 0:
+        return 0, None
+    if size > UIDS_PER_POOL:
+        raise SandboxError(f"{size} boxes in one pool; at most {UIDS_PER_POOL} (fix: use fewer --jobs)")
+    folder = _uid_lock_dir()
+    for k in range(UID_RANGES):
+        fd = os.open(folder / f"range{k}", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        if try_lock(fd):
+            return k * UIDS_PER_POOL, fd
+        os.close(fd)
+    raise SandboxError(
+        f"all {UID_RANGES} box uid ranges are held by other judges on this host (fix: wait for one to end)"
+    )
+
+
 class SandboxPool:
     """`size` warm boxes of one backend; a worker borrows one box per run."""
 
-    def __init__(self, backend: Backend, size: int, memory_cap_mb: int = 4096, cache: Path | None = None):
+    def __init__(
+        self,
+        backend: Backend,
+        size: int,
+        memory_cap_mb: int = 4096,
+        cache: Path | None = None,
+        staging: str = "contestant",
+    ):
         self.backend = backend
         self.size = size
         cache = cache or cache_root()
         # Inputs: not listable (mode 0311) and named by a keyed hash of their content, so a program can
-        # open only the input it was given: it can neither list the others nor test a guess of one.
-        inputs, binaries = cache / "inputs-keyed", cache / "bin"
+        # open only the input it was given: it can neither list the others nor test a guess of one. One
+        # staging folder per trust level: the official grader's hidden tests never sit where the boxes of
+        # a policy-side judge (generated tests, the execution matrix) look.
+        if staging not in STAGING:
+            raise ValueError(f"staging must be one of {STAGING}")
+        inputs = cache / ("inputs-keyed" if staging == "contestant" else f"inputs-keyed-{staging}")
+        binaries = cache / "bin"
         for folder, mode in ((inputs, 0o311), (binaries, 0o755)):
             folder.mkdir(parents=True, exist_ok=True)
             os.chmod(folder, mode)
@@ -118,8 +165,13 @@ class SandboxPool:
         self.private = self.session / "host"
         self.private.mkdir(mode=0o700)
         share_with_trusted_programs(self.private)  # group of the trusted boxes' uid, mode 0750
+        # Box uids of their own: two judges on one host (a contest's grader and its policy side, two
+        # sessions) would otherwise share uids, and with them one RLIMIT_NPROC count and each other's
+        # processes in the leftover check.
+        first, self._uid_lock = _claim_uid_range(size)
         self.boxes = [
-            backend.make_box(i, self.mounts, self.session / f"box{i}", memory_cap_mb) for i in range(size)
+            backend.make_box(first + i, self.mounts, self.session / f"box{i}", memory_cap_mb)
+            for i in range(size)
         ]
         self.groups: cgroups.PoolGroups | None = None
         hierarchy, why = cgroups.detect()
@@ -177,6 +229,9 @@ class SandboxPool:
         if self.groups is not None:
             self.groups.close()
         shutil.rmtree(self.session, ignore_errors=True)
+        if self._uid_lock is not None:  # the boxes are gone: their uids are free for another judge
+            os.close(self._uid_lock)
+            self._uid_lock = None
 
     def __enter__(self) -> SandboxPool:
         return self

@@ -2,7 +2,8 @@
 
 New user, pid, network, ipc, uts and cgroup namespaces; no network; a size-capped /tmp; the executor runs
 as PID 1 (--as-pid-1) so it outlives anything a program does. Run by root, each box first drops to its own
-uid, so RLIMIT_NPROC is enforced (root is exempt from it) and boxes cannot signal one another.
+uid, so RLIMIT_NPROC is enforced (root is exempt from it) and boxes cannot signal one another. The root and
+/dev are read-only; /tmp and /dev/shm are size-capped tmpfs the executor empties after each run.
 No /sys in the box: where runs get cgroups, the executor receives the groups' open files over its Unix
 socket (see cgroups.py), so the box needs no cgroup mount and its programs cannot reach one.
 """
@@ -63,6 +64,10 @@ class BwrapBox(Box):
             str(TMP_SIZE),
             "--tmpfs",
             "/tmp",
+            "--size",
+            str(TMP_SIZE),
+            "--tmpfs",
+            "/dev/shm",
             "--ro-bind",
             str(self.mounts.inputs),
             BOX_IN,
@@ -75,6 +80,12 @@ class BwrapBox(Box):
             "--bind",
             str(self.work),
             BOX_WORK,
+            # The root and /dev are tmpfs folders the box's uid owns: read-only, or what a program wrote
+            # there (outside every folder the executor empties) would be seen by the next run.
+            "--remount-ro",
+            "/dev",
+            "--remount-ro",
+            "/",
             "--chdir",
             BOX_WORK,
             "--setenv",

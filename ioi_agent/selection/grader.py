@@ -304,6 +304,7 @@ class OfficialGrader:
                 jobs=self.jobs,
                 time_limit=self.time_limit_override,
                 store=self.store,
+                staging="grader",  # hidden tests: a staging folder of their own
             )
         return self._judge
 

@@ -166,3 +166,34 @@ def test_file_io_settings_are_part_of_the_result_key(tmp_path: Path) -> None:
         assert judge.judge_sources([source])[0].verdict == Verdict.WA  # no output.txt
     with Judge(plain, sandbox="bwrap") as judge:
         assert judge.judge_sources([source])[0].verdict == Verdict.AC
+
+
+THREADED = r"""
+#include <cstdio>
+#include <thread>
+int main(){ long x; if (scanf("%ld",&x)!=1) x=0; long y = 0; std::thread t([&]{ y = 2 * x; }); t.join();
+printf("%ld\n", y); return 0; }
+"""
+FORKING = r"""
+#include <cstdio>
+#include <unistd.h>
+#include <sys/wait.h>
+int main(){ long x; if (scanf("%ld",&x)!=1) x=0; pid_t p = fork(); if (p < 0) return 3; if (p == 0) _exit(0);
+waitpid(p, 0, 0); printf("%ld\n", 2 * x); return 0; }
+"""
+
+
+@pytest.mark.parametrize("sandbox", ["bwrap", "docker"])
+def test_cms_runs_are_single_process(tmp_path: Path, sandbox: str) -> None:
+    """CMS evaluates with isolate --processes=1 at the IOI (no contest language needs threads): a program
+    that starts a thread or forks fails there. Old: 16 processes allowed, both accepted."""
+    problem = load_problem(cms_package(tmp_path / "doubles", "Batch", {}, DOUBLES))
+    assert problem.limits.processes == 1
+    sources = [
+        write(tmp_path / f"{n}.cpp", f"// {tmp_path}\n" + t) for n, t in (("t", THREADED), ("f", FORKING))
+    ]
+    plain = write(tmp_path / "plain.cpp", f"// {tmp_path}\n" + FILE_IO_STDOUT)
+    with Judge(problem, sandbox=sandbox) as judge:
+        threaded, forking, ok = judge.judge_sources([*sources, plain])
+    assert (ok.verdict, ok.score) == (Verdict.AC, 100)
+    assert threaded.verdict == Verdict.RE and forking.verdict == Verdict.RE

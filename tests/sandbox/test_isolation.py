@@ -6,6 +6,7 @@ CPU time of the waited-for process only, a /tmp shared by every run of a box, a 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,7 +50,7 @@ print("parent done")
 LEAVE_FILES = """
 import os
 for path in ["/tmp/leak", "/tmp/run/leak", "/box/work/leak", "/box/work/out/leak", "/box/work/tmp/leak",
-             "/box/work/run/leak", "/dev/shm/leak"]:
+             "/box/work/run/leak", "/dev/shm/leak", "/leak", "/dev/leak", "/box/leak"]:
     try:
         with open(path, "w") as f:
             f.write("from an earlier run")
@@ -66,7 +67,8 @@ print("left")
 FIND_FILES = """
 import json, os
 found = []
-for root in ["/tmp", "/dev/shm", "/box/work", "/box/work/out", "/box/work/tmp", "/box/work/run"]:
+for root in ["/tmp", "/dev/shm", "/box/work", "/box/work/out", "/box/work/tmp", "/box/work/run", "/", "/dev",
+             "/box"]:
     try:
         found += [os.path.join(root, n) for n in os.listdir(root) if "leak" in n or n == "deep"]
     except OSError:
@@ -150,7 +152,8 @@ def test_cpu_of_a_child_not_waited_for_counts(pool: SandboxPool, box: Box) -> No
 
 
 def test_files_of_a_run_are_gone_for_the_next(box: Box) -> None:
-    """Old: /tmp (outside the run's folder) and the work folder kept what a program left there."""
+    """Old: /tmp (outside the run's folder) and the work folder kept what a program left there; in a
+    bubblewrap box, so did / and /dev (its root and /dev were the box uid's own writable tmpfs)."""
     result, out = run(box, LEAVE_FILES)
     assert result.ok and out == "left\n", result.stderr_tail
     result, out = run(box, FIND_FILES)
@@ -242,3 +245,18 @@ def test_judged_attacks_are_charged_to_the_program(sandbox_name: str, tmp_path: 
         again = judge.judge_sources([src / "ok.cpp"])
         assert again[0].verdict == "AC"
         assert all(box.alive() for box in judge.pool.boxes)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="boxes get uids of their own only when the judge is root")
+def test_two_judges_on_one_host_get_their_own_box_uids(pool: SandboxPool, sandbox_name: str) -> None:
+    """Old: every pool's box i ran as BASE_UID + i, so two judges on one host (a contest's grader and its
+    policy side) shared uids: one RLIMIT_NPROC count (a compile of one failed to fork because of the
+    other's runs) and each other's processes."""
+    backend, _ = choose_backend(sandbox_name)
+    with SandboxPool(backend, 2) as other:
+        mine = {b.uid for b in pool.boxes}
+        theirs = {b.uid for b in other.boxes}
+        assert not mine & theirs and len(theirs) == 2
+        with other.box() as b:  # and its boxes work
+            result, out = run(b, "print('fine')")
+            assert result.ok and out == "fine\n"

@@ -330,3 +330,16 @@ def test_grader_rules_roundtrip_through_the_process_arguments(tiny: Path) -> Non
     with GraderProcess(tiny, rules, jobs=1) as g:
         g.submit(candidate("tiny", "wrong.py"), 0)
         assert g.next_allowed_at() == 7.5 and g.submissions_left() == 2
+
+
+def test_hidden_tests_are_staged_apart_from_the_policy_side(tiny: Path, tmp_path: Path, monkeypatch) -> None:
+    """Old: the grader staged its hidden tests in the same folder the boxes of the policy side's judge
+    (generated tests, the execution matrix) mount as /box/in; now each trust level has its own."""
+    monkeypatch.setenv("IOI_AGENT_CACHE", str(tmp_path / "cache"))
+    with OfficialGrader(load_problem(tiny), Rules.ioi(50), jobs=1) as g:
+        g.submit(candidate("tiny", "full.py"), 0)
+        staged = g.judge().pool.mounts.inputs
+    assert staged.name == "inputs-keyed-grader"
+    assert any(staged.iterdir())
+    contestant = tmp_path / "cache" / "inputs-keyed"
+    assert not contestant.exists() or not any(contestant.iterdir())

@@ -274,7 +274,7 @@ def _start_peer(
     )
 
 
-def _broken_pipe(result: ProcResult) -> bool:
+def died_of_broken_pipe(result: ProcResult) -> bool:
     return (
         result.signal == signal.SIGPIPE
         or "BrokenPipeError" in result.stderr_tail
@@ -309,7 +309,7 @@ class InteractiveStrategy(Strategy):
                     to_host, to_box = scratch.fifo("to_user")
                     from_host, from_box = scratch.fifo("from_user")
                     peer = _start_peer(
-                        _validator_argv(judge, validator, test, feedback),
+                        self.peer_argv(judge, validator, test, feedback),
                         to_host,
                         from_host,
                         feedback,
@@ -326,12 +326,17 @@ class InteractiveStrategy(Strategy):
                     ended = peer.finish(time.monotonic() + PEER_GRACE_S)
                 finally:
                     scratch.remove()
-            return self._outcome(result, ended, feedback)
+            return self.outcome(judge, test, result, ended, feedback)
         finally:
             shutil.rmtree(feedback, ignore_errors=True)
 
-    @staticmethod
-    def _outcome(result: ProcResult, ended: TrustedResult, feedback: Path) -> StoredOutcome:
+    def peer_argv(self, judge: Judge, peer: list[str], test: TestCase, feedback: Path) -> list[str]:
+        """The trusted peer's command line (its stdin and stdout are the program's)."""
+        return _validator_argv(judge, peer, test, feedback)
+
+    def outcome(
+        self, judge: Judge, test: TestCase, result: ProcResult, ended: TrustedResult, feedback: Path
+    ) -> StoredOutcome:
         run_failure = runtime_verdict(result)
         code = ended.returncode
         if ended.timed_out or code not in (KATTIS_AC, KATTIS_WA):
@@ -339,7 +344,7 @@ class InteractiveStrategy(Strategy):
                 return failed_run(result, run_failure)
             return judge_error(ended.failure("the output validator"), result.cpu_s, result.peak_mb)
         check = kattis_result(code, feedback, ended.stderr)
-        if run_failure is None or (check.verdict == Verdict.WA and _broken_pipe(result)):
+        if run_failure is None or (check.verdict == Verdict.WA and died_of_broken_pipe(result)):
             return checked(check, result.cpu_s, result.peak_mb)
         return failed_run(result, run_failure)
 
@@ -433,6 +438,10 @@ def strategy_for(problem: Problem) -> Strategy:
     from ioi_agent.judge.communication import CommunicationStrategy
     from ioi_agent.judge.twosteps import TwoStepsStrategy
 
+    if problem.task_type == TaskType.INTERACTIVE and problem.interactor_convention == "testlib":
+        from ioi_agent.judge.testlib_interactive import TestlibInteractiveStrategy
+
+        return TestlibInteractiveStrategy()
     return {
         TaskType.BATCH: BatchStrategy,
         TaskType.INTERACTIVE: InteractiveStrategy,

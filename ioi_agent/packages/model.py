@@ -142,6 +142,10 @@ class Problem(BaseModel):
     checker: Checker = Checker()
     # Interactor (interactive), manager (communication) or multi-pass validator sources.
     manager_sources: list[Path] = Field(default_factory=list)
+    # How an interactive problem's interactor talks: "kattis" (an output validator: `validator input answer
+    # feedback_dir`, exit 42/43), or "testlib" (Polygon: `interactor input output answer`, testlib's exit
+    # codes, then the checker on the output it wrote).
+    interactor_convention: str = "kattis"
     num_processes: int = 1  # communication: contestant processes
     # Batch with file I/O (CMS `io_0_inputfile` / `io_1_outputfile`): the program reads this file from its
     # working folder instead of stdin / writes this one instead of stdout; "" = stdin / stdout.

@@ -29,9 +29,10 @@ time_limit_exceeded, memory-limit-exceeded -> memory_limit_exceeded; rejected, f
 time-limit-exceeded-or-accepted and time-limit-exceeded-or-memory-limit-exceeded keep their Polygon word
 and promise nothing `verify` checks.
 
-Interactive problems: Polygon interactors follow testlib's convention (`interactor input output [answer]`,
-the program on stdin/stdout, then the checker reads `output`); the judge's interactive strategy speaks
-Kattis's validator protocol, so they are refused with one line until it learns the testlib one.
+Interactive problems: Polygon interactors follow testlib's convention (`interactor input output answer`,
+the program on its stdin/stdout, then the checker reads `output`): the problem is INTERACTIVE with
+`interactor_convention` "testlib" (judge/testlib_interactive.py), the interactor compiled with the
+package's headers.
 """
 
 from __future__ import annotations
@@ -102,13 +103,6 @@ def load_polygon(root: Path) -> PolygonProblem:
         if f.get("path", "").endswith((".h", ".hpp"))
     ]
     interactor = [_file(root, s.get("path"), xml_path) for s in doc.iterfind("assets/interactor/source")]
-    if interactor:
-        raise PackageError(
-            xml_path,
-            f"{name}: interactive problem; testlib interactors (`interactor input output answer`) are not run by the judge yet",
-            field="assets.interactor",
-            fix="judge it as a Kattis interactive package (output validator protocol) for now",
-        )
     tests = _tests(root, testset, xml_path)
     subtasks, scoring = _subtasks(testset, list(tests), xml_path)
     return PolygonProblem(
@@ -116,7 +110,10 @@ def load_polygon(root: Path) -> PolygonProblem:
         title=_title(doc) or name,
         root=root,
         format="polygon",
-        task_type=TaskType.BATCH,
+        task_type=TaskType.INTERACTIVE if interactor else TaskType.BATCH,
+        # Polygon interactors speak testlib's protocol; compiled with the package's headers (testlib.h).
+        manager_sources=[*interactor, *headers] if interactor else [],
+        interactor_convention="testlib",
         scoring=scoring,
         limits=_limits(testset, xml_path),
         tests=tests,

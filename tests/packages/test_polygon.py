@@ -10,8 +10,8 @@ import pytest
 from ioi_agent.cli import main
 from ioi_agent.errors import PackageError
 from ioi_agent.packages import CheckerKind, load_problem
+from ioi_agent.packages.model import TaskType
 from ioi_agent.packages.sources import list_source
-from tests.conftest import backend_unavailable
 from tests.packages import source_fixtures as fx
 
 
@@ -90,16 +90,47 @@ def test_scoring_shapes_and_bad_groups(tmp_path: Path) -> None:
         load_problem(cycle)
 
 
-def test_interactive_package_is_refused_in_one_line(tmp_path: Path) -> None:
+INTERACTOR = r"""#include <cstdio>
+// testlib interactor convention: interactor input output answer; the program on stdin/stdout.
+int main(int argc, char** argv) {
+    FILE* in = fopen(argv[1], "r"); FILE* tout = fopen(argv[2], "w");
+    long long a, b, x;
+    if (!in || !tout || fscanf(in, "%lld %lld", &a, &b) != 2) return 3;
+    printf("%lld %lld\n", a, b); fflush(stdout);
+    if (scanf("%lld", &x) != 1) { fprintf(stderr, "wrong answer: no reply"); return 1; }
+    fprintf(tout, "%lld\n", x); fclose(tout);
+    return 0;
+}
+"""
+INTERACTIVE_SOLUTIONS = {
+    "sol.cpp": '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b);}\n',
+    "wa.cpp": '#include <cstdio>\nint main(){long long a,b;scanf("%lld %lld",&a,&b);printf("%lld\\n",a+b+(a>50));}\n',
+    "tle.py": "import time\na, b = map(int, input().split())\nwhile True:\n    pass\n",
+}
+
+
+def test_interactive_package_runs_its_testlib_interactor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Polygon interactor (`interactor input output answer`, the program on its stdin/stdout), then the
+    checker on the output it wrote. Old: refused."""
     root = fx.write_polygon_package(tmp_path / "inter")
-    (root / "files" / "interactor.cpp").write_text("int main() {}\n")
+    (root / "files" / "interactor.cpp").write_text(INTERACTOR)
+    for name, code in INTERACTIVE_SOLUTIONS.items():
+        (root / "solutions" / name).write_text(code)
     _edit(
         root,
         "<validators>",
         '<interactor><source path="files/interactor.cpp" type="cpp.g++17"/></interactor><validators>',
     )
-    with pytest.raises(PackageError, match="interactive problem; testlib interactors"):
-        load_problem(root)
+    problem = load_problem(root)
+    assert problem.task_type == TaskType.INTERACTIVE and problem.interactor_convention == "testlib"
+    assert main(["verify", str(root), "--sandbox", "bwrap", "--json"]) == 0
+    out = capsys.readouterr().out
+    doc = json.loads(out[out.index("[") :]) if out.lstrip().startswith("[") else json.loads(out)
+    report = (doc[0] if isinstance(doc, list) else doc)["report"]
+    scores = {Path(s["source"]).name: (s["verdict"], s["score"]) for s in report["submissions"]}
+    assert scores == {"sol.cpp": ("AC", 100), "wa.cpp": ("WA", 40), "tle.py": ("TLE", 0)}
 
 
 def test_folder_of_packages_is_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,7 +143,6 @@ def test_folder_of_packages_is_listed(tmp_path: Path, capsys: pytest.CaptureFixt
     assert json.loads(capsys.readouterr().out)[0]["title"] == "A + B"
 
 
-@pytest.mark.skipif(bool(backend_unavailable("bwrap")), reason="bubblewrap sandbox unavailable")
 def test_verify_checks_the_solution_tags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = fx.write_polygon_package(tmp_path / "aplusb")
     assert main(["verify", str(root), "--sandbox", "bwrap", "--json"]) == 0

@@ -35,6 +35,9 @@ output among the compiling candidates (ties: the output met first in pool order)
 an input when its run ended normally with that output (a public example stands in with its real answer:
 passed = AC). Candidates passing the same set of tests form a consensus set; a candidate's score is
 (#tests its set passes) × sqrt(#candidates in its set).
+
+Computed column-wise over the matrix's arrays (arrays.py), not candidate by candidate: the values are the
+same to the bit (tests/selection/test_arrays.py compares them with the per-candidate reference).
 """
 
 from __future__ import annotations
@@ -42,8 +45,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
+
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Problem
+from ioi_agent.selection.arrays import (
+    CRASH_KEYS,
+    KEY_OK_NO_OUTPUT,
+    STATUS_KEY,
+    MatrixArrays,
+    input_order,
+    matrix_arrays,
+)
 from ioi_agent.selection.model import (
     Candidate,
     CandidateExecution,
@@ -92,78 +105,107 @@ def relevant_samples(problem: Problem, subtask: str) -> list[str]:
     return named or list(problem.samples)
 
 
-class TestRow:
-    """One candidate's result on one test: output key (None = no comparable output), kind, time."""
+class Tests:
+    """The compiling candidates (rows, pool order) on one subtask's tests (columns), as arrays.
 
-    __slots__ = ("key", "passed", "kind", "time_s")
+    key: an int per comparable output (equal ints = equal outputs within a column), -1 where the run has
+    none (a failure, or no output hash); kind: OK/CRASH/TIMEOUT/FAILURE; passed: the real verdict on a
+    public example (None for generated inputs, whose "expected output" is the majority's)."""
 
-    def __init__(self, key: str | None, passed: bool | None, kind: str, time_s: float):
+    def __init__(self, key: np.ndarray, kind: np.ndarray, time_s: np.ndarray, passed: np.ndarray | None):
         self.key = key
-        self.passed = passed  # known only for public examples (they have answers)
-        self.kind = kind  # "ok", "crash", "timeout", "failure"
+        self.kind = kind
         self.time_s = time_s
+        self.passed = passed
 
 
-def _generated_rows(execution: CandidateExecution, input_ids: list[str]) -> list[TestRow]:
-    rows = []
-    for sha in input_ids:
-        run = execution.generated.get(sha)
-        if run is None:
-            rows.append(TestRow(None, None, "failure", 0.0))
+OK, CRASH, TIMEOUT, FAILURE = 0, 1, 2, 3
+
+
+def _generated_tests(arrays: MatrixArrays, rows: np.ndarray, input_ids: list[str]) -> Tests:
+    keys = arrays.keys[np.ix_(rows, arrays.columns(input_ids))]
+    kind = np.full(keys.shape, FAILURE, dtype=np.int8)  # missing runs and judge errors
+    kind[(keys >= 0) | (keys == KEY_OK_NO_OUTPUT)] = OK
+    kind[np.isin(keys, CRASH_KEYS)] = CRASH
+    kind[keys == STATUS_KEY[RunStatus.TLE]] = TIMEOUT
+    times = arrays.times[np.ix_(rows, arrays.columns(input_ids))]
+    return Tests(np.where(keys >= 0, keys, -1), kind, times, None)
+
+
+def _public_tests(executions: list[CandidateExecution], samples: list[str]) -> Tests:
+    """Public examples stand in for a subtask without generated inputs (a few per candidate: a loop)."""
+    shape = (len(executions), len(samples))
+    key = np.full(shape, -1, dtype=np.int64)
+    kind = np.full(shape, FAILURE, dtype=np.int8)
+    times = np.zeros(shape, dtype=np.float64)
+    passed = np.zeros(shape, dtype=bool)
+    tables: list[dict[str, int]] = [{} for _ in samples]
+    for i, execution in enumerate(executions):
+        for j, name in enumerate(samples):
+            r = execution.public.get(name)
+            if r is None:
+                continue
+            ended = r.verdict in (Verdict.AC, Verdict.WA)
+            kind[i, j] = (
+                OK
+                if ended
+                else CRASH
+                if r.verdict in SAMPLE_CRASHES
+                else TIMEOUT
+                if r.verdict == Verdict.TLE
+                else FAILURE
+            )
+            if ended:
+                text = r.output or f"{r.verdict.value}:{r.score:g}"
+                key[i, j] = tables[j].setdefault(text, len(tables[j]))
+            passed[i, j] = r.verdict == Verdict.AC and r.score >= FULL
+            times[i, j] = r.time_s
+    return Tests(key, kind, times, passed)
+
+
+def _passes(tests: Tests) -> np.ndarray:
+    """Which tests each candidate passes: the real answer for public examples, else the majority output
+    (ties: the output met first in pool order)."""
+    if tests.passed is not None:
+        return tests.passed
+    out = np.zeros(tests.key.shape, dtype=bool)
+    for t in range(tests.key.shape[1]):
+        column = tests.key[:, t]
+        valid = column[column >= 0]
+        if len(valid) == 0:
             continue
-        kind = (
-            "ok"
-            if run.status == RunStatus.OK
-            else "crash"
-            if run.status in CRASHES
-            else "timeout"
-            if run.status == RunStatus.TLE
-            else "failure"
-        )
-        rows.append(TestRow(run.output if kind == "ok" else None, None, kind, run.time_s))
-    return rows
+        values, first, counts = np.unique(valid, return_index=True, return_counts=True)
+        top = counts == counts.max()
+        expected = values[top][np.argmin(first[top])]
+        out[:, t] = column == expected
+    return out
 
 
-def _public_rows(execution: CandidateExecution, samples: list[str]) -> list[TestRow]:
-    rows = []
-    for name in samples:
-        r = execution.public.get(name)
-        if r is None:
-            rows.append(TestRow(None, False, "failure", 0.0))
-            continue
-        ended = r.verdict in (Verdict.AC, Verdict.WA)
-        kind = (
-            "ok"
-            if ended
-            else "crash"
-            if r.verdict in SAMPLE_CRASHES
-            else "timeout"
-            if r.verdict == Verdict.TLE
-            else "failure"
-        )
-        key = (r.output or f"{r.verdict.value}:{r.score:g}") if ended else None
-        rows.append(TestRow(key, r.verdict == Verdict.AC and r.score >= FULL, kind, r.time_s))
-    return rows
+def codet_array(passes: np.ndarray) -> np.ndarray:
+    """codet_scores on a (candidates × tests) bool array: the same values, in row order."""
+    if passes.shape[1] == 0:
+        return np.zeros(passes.shape[0])
+    _, inverse, counts = np.unique(passes, axis=0, return_inverse=True, return_counts=True)
+    raw = passes.sum(axis=1) * np.sqrt(counts[inverse.reshape(-1)].astype(np.float64))
+    best = raw.max()
+    return raw / best if best > 0 else np.zeros(len(raw))
 
 
-def _majority(keys: list[str | None]) -> str | None:
-    counts = Counter(k for k in keys if k is not None)
-    return counts.most_common(1)[0][0] if counts else None  # ties: first met (insertion order)
-
-
-def _passes(rows: dict[str, list[TestRow]], n_tests: int) -> dict[str, tuple[bool, ...]]:
-    """Per candidate, which tests it passes: the real answer for public examples, else the majority."""
-    out = {cid: [False] * n_tests for cid in rows}
+def mbr_array(key: np.ndarray) -> np.ndarray:
+    """MBR-exec: per row, the mean over tests of the share of the other rows with its output."""
+    n, n_tests = key.shape
+    totals = np.zeros(n)
+    if n < 2 or n_tests == 0:
+        return totals
+    # Column by column, in order, as the per-candidate sum did: the float sums come out bit-identical.
     for t in range(n_tests):
-        column = {cid: r[t] for cid, r in rows.items()}
-        if any(row.passed is not None for row in column.values()):
-            for cid, row in column.items():
-                out[cid][t] = bool(row.passed)
+        column = key[:, t]
+        valid = column >= 0
+        if not valid.any():
             continue
-        expected = _majority([row.key for row in column.values()])
-        for cid, row in column.items():
-            out[cid][t] = expected is not None and row.key == expected
-    return {cid: tuple(v) for cid, v in out.items()}
+        counts = np.bincount(column[valid])
+        totals[valid] += (counts[column[valid]] - 1) / (n - 1)
+    return totals / n_tests
 
 
 def codet_scores(passes: dict[str, tuple[bool, ...]]) -> dict[str, float]:
@@ -172,20 +214,6 @@ def codet_scores(passes: dict[str, tuple[bool, ...]]) -> dict[str, float]:
     raw = {cid: sum(p) * math.sqrt(sets[p]) for cid, p in passes.items()}
     best = max(raw.values(), default=0.0)
     return {cid: (v / best if best > 0 else 0.0) for cid, v in raw.items()}
-
-
-def mbr_scores(rows: dict[str, list[TestRow]], n_tests: int) -> dict[str, float]:
-    n = len(rows)
-    if n < 2 or n_tests == 0:
-        return {cid: 0.0 for cid in rows}
-    totals = dict.fromkeys(rows, 0.0)
-    for t in range(n_tests):
-        counts = Counter(r[t].key for r in rows.values() if r[t].key is not None)
-        for cid, r in rows.items():
-            key = r[t].key
-            if key is not None:
-                totals[cid] += (counts[key] - 1) / (n - 1)
-    return {cid: total / n_tests for cid, total in totals.items()}
 
 
 def _static(candidate: Candidate, subtask: str) -> dict[str, float]:
@@ -217,45 +245,52 @@ def subtask_features(
     samples = [s for s in relevant_samples(problem, subtask)]
     input_ids = inputs.per_subtask.get(subtask, [])
     compiling = {cid: e for cid, e in matrix.executions.items() if e.compiled}
-    rows = {
-        cid: _generated_rows(e, input_ids) if input_ids else _public_rows(e, samples)
-        for cid, e in compiling.items()
-    }
+    if input_ids:
+        arrays = matrix_arrays(matrix, input_order(inputs))
+        rows = np.array([arrays.row[cid] for cid in compiling], dtype=np.intp)
+        tests = _generated_tests(arrays, rows, input_ids)
+    else:
+        tests = _public_tests(list(compiling.values()), samples)
     n_tests = len(input_ids) if input_ids else len(samples)
-    passes = _passes(rows, n_tests)
-    codet = codet_scores(passes)
-    mbr = mbr_scores(rows, n_tests)
+    passes = _passes(tests)
+    n_passed = passes.sum(axis=1)
+    codet = codet_array(passes).tolist()
+    mbr = mbr_array(tests.key).tolist()
+    kinds = [np.count_nonzero(tests.kind == k, axis=1).tolist() for k in (OK, CRASH, TIMEOUT)]
+    slowest_run = tests.time_s.max(axis=1).tolist() if n_tests else [None] * len(compiling)
     where = {cid: (rank, len(c.members)) for rank, c in enumerate(clusters) for cid in c.members}
     limit = matrix.time_limit_s
+    index = {cid: i for i, cid in enumerate(compiling)}
     out: dict[str, CandidateFeatures] = {}
     for candidate in pool.candidates:
         values = dict.fromkeys(FEATURE_NAMES, 0.0)
-        execution = compiling.get(candidate.id)
-        if execution is not None:
+        i = index.get(candidate.id)
+        if i is not None:
+            execution = compiling[candidate.id]
             public = [execution.public.get(name) for name in samples]
             scores = [r.score if r is not None and r.verdict == Verdict.AC else 0.0 for r in public]
-            kinds = Counter(row.kind for row in rows[candidate.id])
             rank, size = where.get(candidate.id, (len(clusters), 1))
-            times = [row.time_s for row in rows[candidate.id]]
+            times = [] if slowest_run[i] is None else [slowest_run[i]]
             if input_ids:
                 times += [r.time_s for r in public if r is not None]
             slowest = max(times, default=None)
+            ok, crash, timeout = kinds[0][i], kinds[1][i], kinds[2][i]
             values.update(
                 {
                     "compiled": 1.0,
                     "public_pass_rate": sum(scores) / len(scores) if scores else 1.0,
                     "public_all_passed": float(all(s >= FULL for s in scores)),
                     "public_count": float(len(samples)),
-                    "crash_rate": kinds["crash"] / n_tests if n_tests else 0.0,
-                    "timeout_rate": kinds["timeout"] / n_tests if n_tests else 0.0,
-                    "failure_rate": (n_tests - kinds["ok"]) / n_tests if n_tests else 0.0,
+                    "crash_rate": crash / n_tests if n_tests else 0.0,
+                    "timeout_rate": timeout / n_tests if n_tests else 0.0,
+                    "failure_rate": (n_tests - ok) / n_tests if n_tests else 0.0,
                     "cluster_size": float(size),
                     "cluster_share": size / len(compiling),
                     "cluster_rank": float(rank),
-                    "codet_score": codet[candidate.id],
-                    "mbr_agreement": mbr[candidate.id],
+                    "codet_score": codet[i],
+                    "mbr_agreement": mbr[i],
                     "runtime_headroom": _headroom(slowest, limit),
-                    "majority_agreement": sum(passes[candidate.id]) / n_tests if n_tests else 0.0,
+                    "majority_agreement": int(n_passed[i]) / n_tests if n_tests else 0.0,
                     "cluster_size_log": math.log1p(size),
                     "tests_log": math.log1p(n_tests),
                     **_static(candidate, subtask),

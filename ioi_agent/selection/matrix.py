@@ -23,6 +23,7 @@ from ioi_agent.judge.store import ResultStore, StoredOutcome
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Problem, Subtask, TaskType, TestCase
 from ioi_agent.sandbox.base import BOX_BIN
+from ioi_agent.selection.arrays import ArrayBuilder, input_order, matrix_from_arrays
 from ioi_agent.selection.model import (
     Candidate,
     CandidateExecution,
@@ -30,7 +31,6 @@ from ioi_agent.selection.model import (
     ExecutionMatrix,
     GeneratedInputs,
     PublicResult,
-    Run,
     RunStatus,
 )
 
@@ -48,8 +48,8 @@ Progress = Callable[[int], None]
 
 
 def generated_ids(inputs: GeneratedInputs) -> list[str]:
-    """Every kept input once, in order of first appearance over the subtasks."""
-    return list(dict.fromkeys(sha for shas in inputs.per_subtask.values() for sha in shas))
+    """Every kept input once, in order of first appearance over the subtasks (the arrays' columns)."""
+    return input_order(inputs)
 
 
 def matrix_problem(problem: Problem, inputs: GeneratedInputs) -> Problem:
@@ -87,10 +87,10 @@ def _write_source(folder: Path, candidate: Candidate) -> Path | None:
     return path
 
 
-def _run(outcome: StoredOutcome) -> Run:
+def _run(outcome: StoredOutcome) -> tuple[RunStatus, str | None, float]:
     status = STATUS.get(outcome.verdict, RunStatus.JE)
     output = outcome.extra.get("output_sha256") if status == RunStatus.OK else None
-    return Run(status=status, output=output, time_s=outcome.time_s)
+    return status, output, outcome.time_s
 
 
 def _public(outcome: StoredOutcome) -> PublicResult:
@@ -135,18 +135,16 @@ def build_matrix(
         else:
             paths[candidate.id] = path
             executions[candidate.id] = CandidateExecution(candidate=candidate.id, compiled=False)
+    # Runs go straight into arrays (one row per candidate, duplicates copied): no Run object per cell.
+    builder = ArrayBuilder(list(executions), generated_ids(inputs))
     with Judge(derived, sandbox=sandbox, jobs=jobs, time_limit=time_limit, store=store) as judge:
-        results = _execute(judge, derived, paths, progress)
+        results = _execute(judge, derived, paths, progress, builder)
         time_limit_s = judge.time_limit
-    for cid, (program, public, generated) in results.items():
+    for cid, (program, public) in results.items():
         executions[cid] = CandidateExecution(
-            candidate=cid,
-            compiled=program.ok,
-            compile_message=program.message,
-            public=public,
-            generated=generated,
+            candidate=cid, compiled=program.ok, compile_message=program.message, public=public
         )
-    return ExecutionMatrix(problem=problem.name, time_limit_s=time_limit_s, executions=executions)
+    return matrix_from_arrays(problem.name, time_limit_s, list(executions.values()), builder.finish())
 
 
 # A candidate that timed out on this many generated inputs has its remaining generated inputs recorded as
@@ -155,7 +153,7 @@ def build_matrix(
 # subtask first, so the inputs skipped are mostly the larger ones a slow program would time out on anyway.
 MAX_TIMEOUTS = 5
 
-RunResults = dict[str, tuple[CompiledProgram, dict[str, PublicResult], dict[str, Run]]]
+RunResults = dict[str, tuple[CompiledProgram, dict[str, PublicResult]]]
 
 
 def normalised_source(code: str) -> str:
@@ -191,35 +189,38 @@ def _binary_digest(judge: Judge, program: CompiledProgram) -> str:
         return program.key
 
 
-def _execute(judge: Judge, derived: Problem, paths: dict[str, Path], progress: Progress | None) -> RunResults:
+def _execute(
+    judge: Judge, derived: Problem, paths: dict[str, Path], progress: Progress | None, builder: ArrayBuilder
+) -> RunResults:
     """Compile every distinct candidate, then run each distinct compiling one on every test (one task per
     program). Duplicates (the same normalised source, or the same binary) are compiled and run once and
-    share the results: each keeps its own row, so duplicates still count in cluster sizes and agreements."""
+    share the results: each keeps its own row, so duplicates still count in cluster sizes and agreements.
+    Runs on generated inputs are written into `builder` (the row of the program's first candidate)."""
     tests = [t for st in derived.subtasks for t in st.tests]
+    column = {sha: j for j, sha in enumerate(builder.input_ids)}
+    row = {cid: i for i, cid in enumerate(builder.candidates)}
     cancel = threading.Event()
 
-    def run_all(program: CompiledProgram) -> tuple[dict[str, PublicResult], dict[str, Run]]:
+    def run_all(program: CompiledProgram, i: int) -> dict[str, PublicResult]:
         public: dict[str, PublicResult] = {}
-        generated: dict[str, Run] = {}
         timeouts = 0
         for name in tests:
             if cancel.is_set():
                 break
-            if name.startswith(GENERATED_PREFIX) and timeouts >= MAX_TIMEOUTS:
-                # Predicted, not run: see MAX_TIMEOUTS.
-                generated[name.removeprefix(GENERATED_PREFIX)] = Run(
-                    status=RunStatus.TLE, time_s=judge.time_limit
-                )
+            j = column.get(name.removeprefix(GENERATED_PREFIX)) if name.startswith(GENERATED_PREFIX) else None
+            if j is not None and timeouts >= MAX_TIMEOUTS:
+                builder.set(i, j, RunStatus.TLE, None, judge.time_limit)  # predicted, not run: MAX_TIMEOUTS
             else:
                 outcome, _ = judge.test_outcome(program, name)
-                if name.startswith(GENERATED_PREFIX):
-                    run = generated[name.removeprefix(GENERATED_PREFIX)] = _run(outcome)
-                    timeouts += run.status == RunStatus.TLE
+                if j is not None:
+                    status, output, time_s = _run(outcome)
+                    builder.set(i, j, status, output, time_s)
+                    timeouts += status == RunStatus.TLE
                 else:
                     public[name] = _public(outcome)
             if progress:
                 progress(1)
-        return public, generated
+        return public
 
     with ThreadPoolExecutor(judge.jobs) as executor:
         try:
@@ -232,8 +233,8 @@ def _execute(judge: Judge, derived: Problem, paths: dict[str, Path], progress: P
                 runs_of[rep] = (
                     by_binary.setdefault(_binary_digest(judge, program), rep) if program.ok else rep
                 )
-            futures: dict[str, Future[tuple[dict[str, PublicResult], dict[str, Run]]]] = {
-                rep: executor.submit(run_all, compiled[rep])
+            futures: dict[str, Future[dict[str, PublicResult]]] = {
+                rep: executor.submit(run_all, compiled[rep], row[rep])
                 for rep in reps
                 if compiled[rep].ok and runs_of[rep] == rep
             }
@@ -241,9 +242,11 @@ def _execute(judge: Judge, derived: Problem, paths: dict[str, Path], progress: P
             for rep, members in groups.items():
                 program = compiled[rep]
                 owner = runs_of[rep]
-                public, generated = futures[owner].result() if owner in futures else ({}, {})
+                public = futures[owner].result() if owner in futures else {}
                 for cid in members:
-                    out[cid] = (program, public, generated)
+                    if owner in futures and cid != owner:
+                        builder.copy_row(row[owner], row[cid])
+                    out[cid] = (program, public)
             if progress:
                 # Runs shared with a duplicate were not made: count them done for the progress bar.
                 shared = sum(len(m) for r, m in groups.items() if compiled[r].ok) - len(futures)

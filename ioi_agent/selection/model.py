@@ -9,9 +9,18 @@ official grader (grader.py) returns. Nothing here knows the hidden tests.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+)
 
 from ioi_agent.judge.verdict import Verdict
 
@@ -85,13 +94,36 @@ class CandidateExecution(BaseModel):
     compiled: bool
     compile_message: str = ""
     public: dict[str, PublicResult] = Field(default_factory=dict)  # sample test name -> result
-    generated: dict[str, Run] = Field(default_factory=dict)  # input id -> run
+    # input id -> run. Built by matrix.py: an arrays.RunsView (a Run made per access, none stored); stored
+    # and read back: a plain dict.
+    generated: Mapping[str, Run] = Field(default_factory=dict)
+
+    @field_serializer("generated", mode="wrap")
+    def _plain_generated(self, value: Mapping[str, Run], handler: SerializerFunctionWrapHandler) -> Any:
+        return handler(dict(value))
 
 
 class ExecutionMatrix(BaseModel):
+    """Per candidate, its public results and its runs on the generated inputs.
+
+    The runs also exist as numpy arrays (arrays.py: candidates × inputs of int32 output keys and float64
+    times), which clusters.py and features.py read: built directly by matrix.py, or from `executions` on
+    first use (`arrays.matrix_arrays`). They are not serialised: JSON keeps the per-run form."""
+
     problem: str
     time_limit_s: float
     executions: dict[str, CandidateExecution]  # candidate id -> its runs
+    _arrays: Any = PrivateAttr(default=None)  # arrays.MatrixArrays | None
+
+    def __eq__(self, other: object) -> bool:
+        # The arrays are a cache of `executions`: two matrices with the same runs are equal either way.
+        if not isinstance(other, ExecutionMatrix):
+            return NotImplemented
+        return (self.problem, self.time_limit_s, self.executions) == (
+            other.problem,
+            other.time_limit_s,
+            other.executions,
+        )
 
 
 class Cluster(BaseModel):

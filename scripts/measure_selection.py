@@ -81,14 +81,29 @@ TERMS: dict[str, dict[str, object]] = {
 }
 
 
+def labelled_demo_pool() -> Path:
+    """The demo pool without its mutants (scripts/make_demo_pool.py --mutants 0): the shipped submissions
+    plus the model-style generators and validators. Mutants' labels are unknown until judged, and these
+    figures are on labelled pools."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    from make_demo_pool import demo_records, write_pool
+
+    out = cache_root() / "selection" / "demo-labelled-pool.jsonl"
+    write_pool(demo_records(DEMO, mutants=0), out)
+    return out
+
+
 def prepare_all(jobs: int, inputs_per_subtask: int) -> list[PreparedProblem]:
     prepared = []
+    demo_pool = labelled_demo_pool()
     for package in find_packages([DEMO]):
         prepared.append(
             prepare_problem(
                 # The demo pool: the shipped submissions plus model-style generators and validators.
                 package,
-                [DEMO / "pool.jsonl"],
+                [demo_pool],
                 jobs=jobs,
                 inputs_per_subtask=inputs_per_subtask,
             )

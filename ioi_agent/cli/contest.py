@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     problems = demo_problems() if embedded else package_dirs(args.problems)
     if embedded:
         print(
-            "no model and no pool: running the embedded default (demo problems, labelled submissions replayed)",
+            "no model and no pool: running the embedded default (demo problems: labelled submissions replayed, seeded mutants, model-style generators)",
             file=sys.stderr,
         )
     if args.submissions is not None and args.submissions < 1:

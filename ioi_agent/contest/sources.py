@@ -1,5 +1,5 @@
 """Where a contest's candidates come from: a model (sampled into the contest's own pool, resumable), an
-existing pool, or the embedded default (the demo problems' labelled submissions, replayed).
+existing pool, or the embedded default (the demo problems' labelled submissions replayed, plus seeded mutants).
 
 Sampling sees only the public view of a task (statement, examples, limits, subtasks): the contestant side
 never loads the hidden package."""
@@ -23,7 +23,8 @@ DEMO = Path(ioi_agent.__file__).resolve().parents[1] / "problems" / "demo"
 
 def demo_pool() -> Path | None:
     """The embedded default's pool: the demo problems' labelled submissions plus model-style generators and
-    validators (scripts/make_demo_pool.py); None when absent (then each task's submissions/ are replayed)."""
+    validators, and seeded mutants for postcard and ridge (scripts/make_demo_pool.py); None when absent
+    (then each task's submissions/ are replayed)."""
     path = DEMO / "pool.jsonl"
     return path if path.is_file() else None
 

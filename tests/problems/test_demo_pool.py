@@ -1,6 +1,6 @@
 """The shipped demo pool (problems/demo/pool.jsonl): up to date with the packages and their model tests,
-read right by selection, and its generators and validators give Lanterns tests on which the accepted
-submissions never fail."""
+read right by selection, its mutants say what they are, and its generators and validators give Lanterns
+tests on which the accepted submissions never fail."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from ioi_agent.generation.mutants import MUTANTS
+from ioi_agent.generation.pool import PoolWriter, RecordKind, read_pool
 from ioi_agent.packages import load_problem
 from ioi_agent.selection.candidates import load_pool
 from ioi_agent.selection.context import build_context, public_view
@@ -20,6 +22,17 @@ DEMO = REPO / "problems" / "demo"
 POOL = DEMO / "pool.jsonl"
 PACKAGES = sorted(p for p in DEMO.iterdir() if (p / "problem.yaml").is_file())
 BATCH_WITH_TESTS = {"lanterns", "solar", "terraces"}
+MUTANTS_PER_TASK = {"postcard": 120, "ridge": 120}  # scripts/make_demo_pool.py's MUTANTS
+
+
+def without_mutants(out: Path) -> Path:
+    """The shipped pool less its mutants (the labelled submissions, generators and validators), so a test
+    that judges the pool stays as fast as before the mutants came."""
+    with PoolWriter(out) as writer:
+        for record in read_pool(POOL):
+            if record.backend != MUTANTS:
+                writer.append(record)
+    return out
 
 
 def test_shipped_pool_is_up_to_date(tmp_path: Path) -> None:
@@ -39,7 +52,20 @@ def test_pool_holds_every_program_of_the_package(package: Path) -> None:
     problem = load_problem(package)
     pool = load_pool(POOL, problem)
     tests = package / "model_tests"
-    assert sorted(c.label for c in pool.candidates) == sorted(s.label for s in problem.submissions)
+    records = [r for r in read_pool(POOL) if r.problem == problem.name and r.kind == RecordKind.CANDIDATE]
+    replayed = [r for r in records if r.backend != MUTANTS]
+    mutants = [r for r in records if r.backend == MUTANTS]
+    assert sorted(r.label for r in replayed) == sorted(s.label for s in problem.submissions)
+    assert len(mutants) == MUTANTS_PER_TASK.get(problem.name, 0)
+    assert len(pool.candidates) == len(records)
+    # Every mutant says it is one and of what; a semantic one has no label (unknown until judged).
+    for r in mutants:
+        assert r.model == MUTANTS and r.source and r.source.startswith("mutant:") and r.mutation
+        if r.mutation.startswith("semantic"):
+            assert r.label is None
+    assert not mutants or any(r.label is None for r in mutants)
+    # Mutants of the partial programs only: no copy of an accepted one.
+    assert all(r.label != "accepted" for r in mutants)
     assert all(c.ok for c in pool.candidates)
     assert len(pool.generators) == len(list(tests.glob("gen_*.cpp")))
     assert len(pool.validators) == len(list(tests.glob("val_*.cpp")))
@@ -73,7 +99,7 @@ def test_lanterns_generated_tests_keep_the_accepted_submissions_clean(tmp_path: 
     if reason:
         pytest.skip(f"bwrap sandbox cannot run on this machine: {reason}")
     problem = public_view(load_problem(DEMO / "lanterns"))
-    pool = load_pool(POOL, problem)
+    pool = load_pool(without_mutants(tmp_path / "labelled.jsonl"), problem)
     inputs = generate_inputs(problem, pool, sandbox="bwrap", jobs=2, per_subtask=8, work=tmp_path)
     assert not inputs.fallback, inputs.note
     for subtask, kept in inputs.per_subtask.items():

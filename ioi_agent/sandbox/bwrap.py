@@ -30,6 +30,20 @@ ETC_FILES = ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", "/etc/pa
 TMP_SIZE = 64 * 1024 * 1024
 
 
+def system_binds() -> list[str]:
+    """bubblewrap arguments giving a box the host's system folders and a few /etc files, read-only."""
+    args: list[str] = []
+    for path in SYSTEM_DIRS:
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            args += ["--ro-bind", path, path]
+    for path in ETC_FILES:
+        if os.path.exists(path):
+            args += ["--ro-bind", path, path]
+    return args
+
+
 class BwrapBox(Box):
     backend = "bwrap"
 
@@ -47,14 +61,7 @@ class BwrapBox(Box):
             "--hostname",
             "box",
         ]
-        for path in SYSTEM_DIRS:
-            if os.path.islink(path):
-                args += ["--symlink", os.readlink(path), path]
-            elif os.path.isdir(path):
-                args += ["--ro-bind", path, path]
-        for path in ETC_FILES:
-            if os.path.exists(path):
-                args += ["--ro-bind", path, path]
+        args += system_binds()
         args += [
             "--proc",
             "/proc",

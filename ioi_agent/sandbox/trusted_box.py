@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ioi_agent.sandbox.base import BASE_UID
-from ioi_agent.sandbox.bwrap import ETC_FILES, SYSTEM_DIRS
+from ioi_agent.sandbox.bwrap import system_binds
 
 TRUSTED_UID = BASE_UID - 1  # below every contestant box's uid (BASE_UID + i)
 SHARED = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/dev", "/proc")
@@ -183,16 +183,18 @@ def boxed(
 
 def _system_args() -> list[str]:
     """The host's system folders read-only (as in a contestant's bubblewrap box), /proc, /dev, a /tmp."""
-    args: list[str] = []
-    for path in SYSTEM_DIRS:
-        if os.path.islink(path):
-            args += ["--symlink", os.readlink(path), path]
-        elif os.path.isdir(path):
-            args += ["--ro-bind", path, path]
-    for path in ETC_FILES:
-        if os.path.exists(path):
-            args += ["--ro-bind", path, path]
-    return [*args, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--setenv", "PATH", BOX_PATH]
+    return [
+        *system_binds(),
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
+        "--setenv",
+        "PATH",
+        BOX_PATH,
+    ]
 
 
 def _ancestors(path: str) -> list[str]:

@@ -27,22 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "with its hidden score fraction, train the scorer (seeded, reproducible), print validation "
         "metrics and save the checkpoint.",
     )
-    p.add_argument(
-        "pools",
-        nargs="+",
-        metavar="POOL",
-        help="pool file (its problems found among --problems by name), a package's submissions/ folder, or "
-        "a folder named after a --problems package holding <label>/<program> files",
-    )
-    p.add_argument(
-        "--problems",
-        type=Path,
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="PATH",
-        help="package folders, or folders of packages, where the pools' problems are found",
-    )
+    labelled_pool_arguments(p)
     p.add_argument("--out", type=Path, required=True, metavar="PT", help="checkpoint to write")
     p.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     p.add_argument("--epochs", type=int, default=200, help="full-batch epochs (default 200)")
@@ -64,6 +49,26 @@ def _owning_package(path: Path) -> Path | None:
         if is_package(folder):
             return folder
     return None
+
+
+def labelled_pool_arguments(p: argparse.ArgumentParser) -> None:
+    """`POOL... [--problems PATH...]`: the labelled pools a command learns from (read by `problems_of`)."""
+    p.add_argument(
+        "pools",
+        nargs="+",
+        metavar="POOL",
+        help="pool file (its problems found among --problems by name), a package's submissions/ folder, or "
+        "a folder named after a --problems package holding <label>/<program> files",
+    )
+    p.add_argument(
+        "--problems",
+        type=Path,
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="PATH",
+        help="package folders, or folders of packages, where the pools' problems are found",
+    )
 
 
 def problems_of(pools: list[str], problem_paths: list[Path]) -> dict[Path, list[str]]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from ioi_agent.cli.select import load_scorer, selection_options
-from ioi_agent.cli.train_scorer import problems_of
+from ioi_agent.cli.train_scorer import labelled_pool_arguments, problems_of
 from ioi_agent.errors import IoiAgentError
 
 if TYPE_CHECKING:
@@ -34,22 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "each by the mean over --budgets of the total selection gain (policy - random) / (oracle - random). "
         "Writes the best weights as a policy file (the o1-ioi policy reads ioi_agent/selection/policy.json).",
     )
-    p.add_argument(
-        "pools",
-        nargs="+",
-        metavar="POOL",
-        help="pool file (its problems found among --problems by name), a package's submissions/ folder, or "
-        "a folder named after a --problems package holding <label>/<program> files",
-    )
-    p.add_argument(
-        "--problems",
-        type=Path,
-        nargs="+",
-        action="extend",
-        default=[],
-        metavar="PATH",
-        help="package folders, or folders of packages, where the pools' problems are found",
-    )
+    labelled_pool_arguments(p)
     p.add_argument("--out", type=Path, required=True, metavar="JSON", help="policy file to write")
     p.add_argument("--budgets", default="1,2,5,10,50", metavar="K,K", help="budgets of the objective")
     p.add_argument("--samples", type=int, default=120, help="random settings tried (default 120)")

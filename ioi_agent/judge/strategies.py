@@ -118,7 +118,7 @@ class Scratch:
         path = self.host / name
         os.mkfifo(path, 0o600)
         self.own(path)
-        share_with_trusted(path)  # the interactor or manager at the other end runs in a trusted box
+        share_with_trusted(path, 0o660)  # the interactor or manager at the other end runs in a trusted box
         return path, f"{self.box}/{name}"
 
     def remove(self) -> None:

@@ -21,7 +21,7 @@ from ioi_agent.sandbox import cgroups
 from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
 from ioi_agent.sandbox.bwrap import BwrapBackend
 from ioi_agent.sandbox.docker import DockerBackend
-from ioi_agent.sandbox.trusted_box import share_with_trusted_programs, trusted_box_line
+from ioi_agent.sandbox.trusted_box import share_with_trusted, trusted_box_line
 
 __all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "cache_root", "choose_backend"]
 
@@ -164,7 +164,7 @@ class SandboxPool:
         # The judge's own files (outputs copied out of boxes, trusted programs' folders): no box sees it.
         self.private = self.session / "host"
         self.private.mkdir(mode=0o700)
-        share_with_trusted_programs(self.private)  # group of the trusted boxes' uid, mode 0750
+        share_with_trusted(self.private, 0o750)  # trusted boxes may enter it, no contestant box
         # Box uids of their own: two judges on one host (a contest's grader and its policy side, two
         # sessions) would otherwise share uids, and with them one RLIMIT_NPROC count and each other's
         # processes in the leftover check.

@@ -111,20 +111,13 @@ def own_for_trusted(path: Path) -> None:
         os.chown(path, TRUSTED_UID, TRUSTED_UID)
 
 
-def share_with_trusted(path: Path) -> None:
-    """Let trusted programs open a contestant box's FIFO too: its group becomes theirs, mode 0660; the
-    contestant box keeps its uid as owner, and no other box is in that group."""
+def share_with_trusted(path: Path, mode: int) -> None:
+    """Let trusted programs open what the judge or a contestant box owns: its group becomes theirs, with
+    `mode` (a contestant's FIFO 0660, the judge's private folder 0750); the owner stays, and no contestant
+    box's uid is in that group."""
     if _running_as_root():
         os.chown(path, -1, TRUSTED_UID)
-    os.chmod(path, 0o660)
-
-
-def share_with_trusted_programs(folder: Path) -> None:
-    """A judge-private folder (outputs copied out of boxes) that trusted boxes may enter and read: its
-    group becomes theirs, mode 0750; no contestant box's uid is in that group."""
-    if _running_as_root():
-        os.chown(folder, -1, TRUSTED_UID)
-    os.chmod(folder, 0o750)
+    os.chmod(path, mode)
 
 
 def boxed(
@@ -191,9 +184,6 @@ def _system_args() -> list[str]:
         "/dev",
         "--tmpfs",
         "/tmp",
-        "--setenv",
-        "PATH",
-        BOX_PATH,
     ]
 
 

@@ -115,6 +115,7 @@ class ArrayBuilder:
         self.input_ids = list(input_ids)
         self.keys = np.full((len(self.candidates), len(self.input_ids)), KEY_MISSING, dtype=np.int32)
         self.times = np.zeros((len(self.candidates), len(self.input_ids)), dtype=np.float64)
+        self.column_of = {sha: j for j, sha in enumerate(self.input_ids)}
         self._tables: list[dict[str, int]] = [{} for _ in self.input_ids]
         self._lock = threading.Lock()
 

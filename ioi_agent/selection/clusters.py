@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -45,11 +46,19 @@ def signature(vector: list[str]) -> str:
     return hashlib.sha256(json.dumps(vector, separators=(",", ":")).encode()).hexdigest()[:32]
 
 
-def cluster(matrix: ExecutionMatrix, inputs: GeneratedInputs, subtask: str) -> list[Cluster]:
-    """Clusters of `subtask`, largest first; ties go to the cluster whose first member comes first."""
+def cluster(
+    matrix: ExecutionMatrix,
+    inputs: GeneratedInputs,
+    subtask: str,
+    members: Sequence[str] | None = None,
+) -> list[Cluster]:
+    """Clusters of `subtask`, largest first; ties go to the cluster whose first member comes first.
+
+    With generated inputs, only `members` (the subtask's contenders, contenders.py; default: every
+    compiling candidate) are clustered: the others' runs there are not read."""
     input_ids = inputs.per_subtask.get(subtask, [])
     if input_ids:
-        return _cluster_arrays(matrix, inputs, subtask)
+        return _cluster_arrays(matrix, inputs, subtask, members)
     samples = sorted({name for e in matrix.executions.values() for name in e.public})
     groups: dict[str, list[str]] = {}
     for cid, execution in matrix.executions.items():  # pool order
@@ -60,11 +69,21 @@ def cluster(matrix: ExecutionMatrix, inputs: GeneratedInputs, subtask: str) -> l
     return [Cluster(subtask=subtask, signature=sig, members=members) for sig, members in ranked]
 
 
-def _cluster_arrays(matrix: ExecutionMatrix, inputs: GeneratedInputs, subtask: str) -> list[Cluster]:
+def _cluster_arrays(
+    matrix: ExecutionMatrix, inputs: GeneratedInputs, subtask: str, members: Sequence[str] | None
+) -> list[Cluster]:
     """`cluster` on the arrays: the same clusters, members, order and signatures as the per-run form."""
     input_ids = inputs.per_subtask[subtask]
     arrays = matrix_arrays(matrix, input_order(inputs))
-    rows = np.array([i for i, e in enumerate(matrix.executions.values()) if e.compiled], dtype=np.intp)
+    chosen = set(members) if members is not None else None
+    rows = np.array(
+        [
+            i
+            for i, (cid, e) in enumerate(matrix.executions.items())
+            if e.compiled and (chosen is None or cid in chosen)
+        ],
+        dtype=np.intp,
+    )
     if len(rows) == 0:
         return []
     cols = arrays.columns(input_ids)

@@ -13,6 +13,7 @@ from pathlib import Path
 from ioi_agent.judge.store import ResultStore
 from ioi_agent.packages.model import Group, Problem
 from ioi_agent.selection.clusters import cluster
+from ioi_agent.selection.contenders import contender_sets
 from ioi_agent.selection.features import compute_features
 from ioi_agent.selection.matrix import Progress, build_matrix
 from ioi_agent.selection.model import CandidatePool, SelectionContext
@@ -74,11 +75,13 @@ def build_context(
     progress: Progress | None = None,
     contains: dict[str, list[str]] | None = None,
     time_limit: float | None = None,
+    exhaustive: bool = False,
 ) -> SelectionContext:
     """Generate inputs, run the pool, cluster and compute features for `problem` (the public view).
 
     `contains` is `containment(full_problem)` (the structure the statement gives); `time_limit` applies
-    only when the package gives none."""
+    only when the package gives none; `exhaustive` runs every program on every input (contenders.py: the
+    same context, more runs)."""
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     inputs = generate_inputs(
@@ -93,9 +96,11 @@ def build_context(
         store=store,
         progress=progress,
         time_limit=time_limit,
+        exhaustive=exhaustive,
     )
-    clusters = {st.name: cluster(matrix, inputs, st.name) for st in problem.subtasks}
-    features = compute_features(problem, pool, inputs, matrix, clusters)
+    sets = contender_sets(problem, matrix.executions, inputs)
+    clusters = {st.name: cluster(matrix, inputs, st.name, sets.get(st.name)) for st in problem.subtasks}
+    features = compute_features(problem, pool, inputs, matrix, clusters, sets)
     return SelectionContext(
         problem=problem.name,
         subtasks=[st.name for st in problem.subtasks],
@@ -106,4 +111,5 @@ def build_context(
         matrix=matrix,
         clusters=clusters,
         features=features,
+        contenders=sets,
     )

@@ -1,7 +1,10 @@
 """Features of each candidate for each subtask, the inputs of the scorer and the policies.
 
 "Tests" below are the subtask's kept generated inputs; when it has none (no generators, nothing kept, or
-a task type without generated inputs), its relevant public examples stand in. The relevant public
+a task type without generated inputs), its relevant public examples stand in. Generated inputs are read
+for the subtask's contenders only (contenders.py: those passing its public examples, or all when none
+does): majorities, clusters and agreements are theirs, and a non-contender's tests are its public examples
+(its agreement features 0). The relevant public
 examples of a subtask are the samples its test list names, or all samples when it names none. A
 candidate that did not compile has compiled = 0 and every other feature 0.
 
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -57,6 +61,7 @@ from ioi_agent.selection.arrays import (
     input_order,
     matrix_arrays,
 )
+from ioi_agent.selection.contenders import relevant_samples
 from ioi_agent.selection.model import (
     Candidate,
     CandidateExecution,
@@ -98,11 +103,6 @@ FULL = 1.0 - 1e-9
 STARTUP_ALLOWANCE_S = 0.1
 CRASHES = {RunStatus.RE, RunStatus.MLE, RunStatus.OLE}
 SAMPLE_CRASHES = {Verdict.RE, Verdict.MLE, Verdict.OLE}
-
-
-def relevant_samples(problem: Problem, subtask: str) -> list[str]:
-    named = [t for t in problem.subtask(subtask).tests if t in problem.samples]
-    return named or list(problem.samples)
 
 
 class Tests:
@@ -234,6 +234,20 @@ def _headroom(slowest: float | None, limit: float) -> float:
     return min(1.0, max(0.0, 1.0 - (slowest - allowance) / (limit - allowance)))
 
 
+class _Block:
+    """Per-row statistics of some candidates on some tests (their generated inputs, or public examples)."""
+
+    def __init__(self, tests: Tests, n_tests: int, agreement: bool):
+        self.n_tests = n_tests
+        passes = _passes(tests)
+        rows = tests.key.shape[0]
+        self.n_passed = passes.sum(axis=1).tolist() if agreement else [0] * rows
+        self.codet = codet_array(passes).tolist() if agreement else [0.0] * rows
+        self.mbr = mbr_array(tests.key).tolist() if agreement else [0.0] * rows
+        self.kinds = [np.count_nonzero(tests.kind == k, axis=1).tolist() for k in (OK, CRASH, TIMEOUT)]
+        self.slowest = tests.time_s.max(axis=1).tolist() if n_tests else [None] * rows
+
+
 def subtask_features(
     problem: Problem,
     pool: CandidatePool,
@@ -241,56 +255,61 @@ def subtask_features(
     matrix: ExecutionMatrix,
     clusters: list[Cluster],
     subtask: str,
+    members: Sequence[str] | None = None,
 ) -> dict[str, CandidateFeatures]:
+    """`members`: the subtask's contenders (contenders.py; default every compiling candidate), the only
+    ones whose generated runs are read. The others' rates and times come from their public examples, and
+    they get no agreement features (codet_score, mbr_agreement, majority_agreement stay 0)."""
     samples = [s for s in relevant_samples(problem, subtask)]
     input_ids = inputs.per_subtask.get(subtask, [])
     compiling = {cid: e for cid, e in matrix.executions.items() if e.compiled}
+    chosen = set(members) if members is not None and input_ids else set(compiling)
+    read = [cid for cid in compiling if cid in chosen]
+    others = [cid for cid in compiling if cid not in chosen]
     if input_ids:
         arrays = matrix_arrays(matrix, input_order(inputs))
-        rows = np.array([arrays.row[cid] for cid in compiling], dtype=np.intp)
+        rows = np.array([arrays.row[cid] for cid in read], dtype=np.intp)
         tests = _generated_tests(arrays, rows, input_ids)
     else:
-        tests = _public_tests(list(compiling.values()), samples)
+        tests = _public_tests([compiling[cid] for cid in read], samples)
     n_tests = len(input_ids) if input_ids else len(samples)
-    passes = _passes(tests)
-    n_passed = passes.sum(axis=1)
-    codet = codet_array(passes).tolist()
-    mbr = mbr_array(tests.key).tolist()
-    kinds = [np.count_nonzero(tests.kind == k, axis=1).tolist() for k in (OK, CRASH, TIMEOUT)]
-    slowest_run = tests.time_s.max(axis=1).tolist() if n_tests else [None] * len(compiling)
+    blocks = {cid: (block, i) for block in [_Block(tests, n_tests, True)] for i, cid in enumerate(read)}
+    if others:
+        stand_in = _Block(_public_tests([compiling[cid] for cid in others], samples), len(samples), False)
+        blocks.update({cid: (stand_in, i) for i, cid in enumerate(others)})
     where = {cid: (rank, len(c.members)) for rank, c in enumerate(clusters) for cid in c.members}
     limit = matrix.time_limit_s
-    index = {cid: i for i, cid in enumerate(compiling)}
     out: dict[str, CandidateFeatures] = {}
     for candidate in pool.candidates:
         values = dict.fromkeys(FEATURE_NAMES, 0.0)
-        i = index.get(candidate.id)
-        if i is not None:
+        if candidate.id in blocks:
+            block, i = blocks[candidate.id]
+            n = block.n_tests
             execution = compiling[candidate.id]
             public = [execution.public.get(name) for name in samples]
             scores = [r.score if r is not None and r.verdict == Verdict.AC else 0.0 for r in public]
             rank, size = where.get(candidate.id, (len(clusters), 1))
-            times = [] if slowest_run[i] is None else [slowest_run[i]]
-            if input_ids:
+            times = [] if block.slowest[i] is None else [block.slowest[i]]
+            if input_ids and candidate.id in chosen:
                 times += [r.time_s for r in public if r is not None]
             slowest = max(times, default=None)
-            ok, crash, timeout = kinds[0][i], kinds[1][i], kinds[2][i]
+            ok, crash, timeout = block.kinds[0][i], block.kinds[1][i], block.kinds[2][i]
             values.update(
                 {
                     "compiled": 1.0,
                     "public_pass_rate": sum(scores) / len(scores) if scores else 1.0,
                     "public_all_passed": float(all(s >= FULL for s in scores)),
                     "public_count": float(len(samples)),
-                    "crash_rate": crash / n_tests if n_tests else 0.0,
-                    "timeout_rate": timeout / n_tests if n_tests else 0.0,
-                    "failure_rate": (n_tests - ok) / n_tests if n_tests else 0.0,
+                    "crash_rate": crash / n if n else 0.0,
+                    "timeout_rate": timeout / n if n else 0.0,
+                    "failure_rate": (n - ok) / n if n else 0.0,
                     "cluster_size": float(size),
                     "cluster_share": size / len(compiling),
                     "cluster_rank": float(rank),
-                    "codet_score": codet[i],
-                    "mbr_agreement": mbr[i],
+                    "codet_score": block.codet[i],
+                    "mbr_agreement": block.mbr[i],
                     "runtime_headroom": _headroom(slowest, limit),
-                    "majority_agreement": int(n_passed[i]) / n_tests if n_tests else 0.0,
+                    "majority_agreement": int(block.n_passed[i]) / n if n else 0.0,
                     "cluster_size_log": math.log1p(size),
                     "tests_log": math.log1p(n_tests),
                     **_static(candidate, subtask),
@@ -306,9 +325,14 @@ def compute_features(
     inputs: GeneratedInputs,
     matrix: ExecutionMatrix,
     clusters: dict[str, list[Cluster]],
+    contenders: dict[str, list[str]] | None = None,
 ) -> dict[str, dict[str, CandidateFeatures]]:
-    """subtask -> candidate id -> features, for every subtask of `problem` (the public view)."""
+    """subtask -> candidate id -> features, for every subtask of `problem` (the public view); `contenders`
+    as in SelectionContext (a subtask missing there reads every compiling candidate)."""
+    sets = contenders or {}
     return {
-        st.name: subtask_features(problem, pool, inputs, matrix, clusters.get(st.name, []), st.name)
+        st.name: subtask_features(
+            problem, pool, inputs, matrix, clusters.get(st.name, []), st.name, sets.get(st.name)
+        )
         for st in problem.subtasks
     }

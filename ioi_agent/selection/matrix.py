@@ -15,6 +15,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from ioi_agent.judge.compile import LANGUAGES, CompiledProgram
@@ -23,7 +24,8 @@ from ioi_agent.judge.store import ResultStore, StoredOutcome
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Problem, Subtask, TaskType, TestCase
 from ioi_agent.sandbox.base import BOX_BIN
-from ioi_agent.selection.arrays import ArrayBuilder, input_order, matrix_from_arrays
+from ioi_agent.selection.arrays import STATUS_KEY, ArrayBuilder, input_order, matrix_from_arrays
+from ioi_agent.selection.contenders import MAX_TIMEOUTS, apply_timeout_rule, contender_sets, read_columns
 from ioi_agent.selection.model import (
     Candidate,
     CandidateExecution,
@@ -112,10 +114,13 @@ def build_matrix(
     store: ResultStore | None = None,
     progress: Progress | None = None,
     time_limit: float | None = None,
+    exhaustive: bool = False,
 ) -> ExecutionMatrix:
     """Run the pool on the public examples and the kept inputs; `problem` is the public view.
 
-    `time_limit` is used only when the package gives none (as the judge's `--time-limit`)."""
+    Only the runs selection reads are made (contenders.py), unless `exhaustive`; either way the matrix's
+    `runs` says how many were made of how many. `time_limit` is used only when the package gives none (as
+    the judge's `--time-limit`)."""
     derived = matrix_problem(problem, inputs)
     sources = Path(inputs.folder).parent / "candidates"
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -138,20 +143,34 @@ def build_matrix(
     # Runs go straight into arrays (one row per candidate, duplicates copied): no Run object per cell.
     builder = ArrayBuilder(list(executions), generated_ids(inputs))
     with Judge(derived, sandbox=sandbox, jobs=jobs, time_limit=time_limit, store=store) as judge:
-        results = _execute(judge, derived, paths, progress, builder)
+        results, count = _execute(judge, problem, inputs, paths, progress, builder, exhaustive)
         time_limit_s = judge.time_limit
     for cid, (program, public) in results.items():
         executions[cid] = CandidateExecution(
             candidate=cid, compiled=program.ok, compile_message=program.message, public=public
         )
-    return matrix_from_arrays(problem.name, time_limit_s, list(executions.values()), builder.finish())
+    matrix = matrix_from_arrays(problem.name, time_limit_s, list(executions.values()), builder.finish())
+    matrix._runs = count
+    return matrix
 
 
-# A candidate that timed out on this many generated inputs has its remaining generated inputs recorded as
-# timeouts without running them: each costs up to twice the time limit, and 256 inputs per subtask of a slow
-# program would take longer than judging the rest of the pool. Inputs come subtask by subtask, smallest
-# subtask first, so the inputs skipped are mostly the larger ones a slow program would time out on anyway.
-MAX_TIMEOUTS = 5
+@dataclass(frozen=True)
+class RunCount:
+    """Sandbox runs a matrix needed (`executed`, cached ones included) and what running every distinct
+    program on every public example and generated input takes (`exhaustive`)."""
+
+    executed: int
+    exhaustive: int
+    programs: int  # distinct compiling programs (after dedup)
+    candidates: int  # candidates with a program
+
+    def describe(self) -> str:
+        share = self.executed / self.exhaustive if self.exhaustive else 1.0
+        return (
+            f"{self.executed} sandbox runs of {self.exhaustive} exhaustive ({share:.0%}); "
+            f"{self.programs} distinct programs of {self.candidates} candidates"
+        )
+
 
 RunResults = dict[str, tuple[CompiledProgram, dict[str, PublicResult]]]
 
@@ -190,37 +209,59 @@ def _binary_digest(judge: Judge, program: CompiledProgram) -> str:
 
 
 def _execute(
-    judge: Judge, derived: Problem, paths: dict[str, Path], progress: Progress | None, builder: ArrayBuilder
-) -> RunResults:
-    """Compile every distinct candidate, then run each distinct compiling one on every test (one task per
-    program). Duplicates (the same normalised source, or the same binary) are compiled and run once and
-    share the results: each keeps its own row, so duplicates still count in cluster sizes and agreements.
-    Runs on generated inputs are written into `builder` (the row of the program's first candidate)."""
-    tests = [t for st in derived.subtasks for t in st.tests]
-    column = {sha: j for j, sha in enumerate(builder.input_ids)}
+    judge: Judge,
+    problem: Problem,
+    inputs: GeneratedInputs,
+    paths: dict[str, Path],
+    progress: Progress | None,
+    builder: ArrayBuilder,
+    exhaustive: bool,
+) -> tuple[RunResults, RunCount]:
+    """Compile every distinct candidate, then run in rounds: every distinct compiling program on the public
+    examples, then each on the generated inputs selection reads of it (contenders.py), until its timeouts
+    are used up; `exhaustive`: on every input, the same rules applied afterwards.
+
+    Duplicates (the same normalised source, or the same binary) are compiled and run once and share the
+    results: each keeps its own row, so duplicates still count in cluster sizes and agreements. Runs on
+    generated inputs are written into `builder` (the row of the program's first candidate)."""
+    samples = list(problem.samples)
+    columns = list(range(len(builder.input_ids)))
+    names = [GENERATED_PREFIX + sha for sha in builder.input_ids]
     row = {cid: i for i, cid in enumerate(builder.candidates)}
+    tle = STATUS_KEY[RunStatus.TLE]
     cancel = threading.Event()
 
-    def run_all(program: CompiledProgram, i: int) -> dict[str, PublicResult]:
+    def run_public(program: CompiledProgram) -> dict[str, PublicResult]:
         public: dict[str, PublicResult] = {}
-        timeouts = 0
-        for name in tests:
+        for name in samples:
             if cancel.is_set():
                 break
-            j = column.get(name.removeprefix(GENERATED_PREFIX)) if name.startswith(GENERATED_PREFIX) else None
-            if j is not None and timeouts >= MAX_TIMEOUTS:
-                builder.set(i, j, RunStatus.TLE, None, judge.time_limit)  # predicted, not run: MAX_TIMEOUTS
-            else:
-                outcome, _ = judge.test_outcome(program, name)
-                if j is not None:
-                    status, output, time_s = _run(outcome)
-                    builder.set(i, j, status, output, time_s)
-                    timeouts += status == RunStatus.TLE
-                else:
-                    public[name] = _public(outcome)
+            public[name] = _public(judge.test_outcome(program, name)[0])
             if progress:
                 progress(1)
         return public
+
+    def run_generated(program: CompiledProgram, i: int, reads: list[int]) -> int:
+        """Runs the row's columns (all when exhaustive, else those read); returns how many it ran."""
+        todo = columns if exhaustive else reads
+        ran = timeouts = 0
+        for j in todo:
+            if cancel.is_set():
+                break
+            if not exhaustive and timeouts >= MAX_TIMEOUTS:
+                builder.set(i, j, RunStatus.TLE, None, judge.time_limit)  # the timeout rule: not run
+                continue
+            status, output, time_s = _run(judge.test_outcome(program, names[j])[0])
+            builder.set(i, j, status, output, time_s)
+            timeouts += status == RunStatus.TLE
+            ran += 1
+            if progress:
+                progress(1)
+        if exhaustive:
+            apply_timeout_rule(builder.keys, builder.times, i, reads, tle, judge.time_limit, MAX_TIMEOUTS)
+        if progress:
+            progress(len(columns) - ran)  # inputs not run count as done for the progress bar
+        return ran
 
     with ThreadPoolExecutor(judge.jobs) as executor:
         try:
@@ -228,30 +269,54 @@ def _execute(
             reps = list(groups)
             compiled = dict(zip(reps, executor.map(judge.compile, [paths[r] for r in reps]), strict=True))
             by_binary: dict[str, str] = {}  # binary digest -> the representative whose runs it shares
-            runs_of: dict[str, str] = {}
+            owner_of: dict[str, str] = {}
             for rep, program in compiled.items():
-                runs_of[rep] = (
-                    by_binary.setdefault(_binary_digest(judge, program), rep) if program.ok else rep
+                owner = by_binary.setdefault(_binary_digest(judge, program), rep) if program.ok else rep
+                for cid in groups[rep]:
+                    owner_of[cid] = owner
+            runners = [rep for rep in reps if compiled[rep].ok and owner_of[rep] == rep]
+            # Round 1: the public examples, which say who the contenders are.
+            publics = dict(
+                zip(runners, executor.map(lambda r: run_public(compiled[r]), runners), strict=True)
+            )
+            heads = {
+                cid: CandidateExecution(
+                    candidate=cid,
+                    compiled=compiled[rep].ok,
+                    public=publics.get(owner_of[cid], {}) if compiled[rep].ok else {},
                 )
-            futures: dict[str, Future[dict[str, PublicResult]]] = {
-                rep: executor.submit(run_all, compiled[rep], row[rep])
-                for rep in reps
-                if compiled[rep].ok and runs_of[rep] == rep
+                for rep, members in groups.items()
+                for cid in members
             }
+            heads = {cid: heads[cid] for cid in builder.candidates if cid in heads}  # pool order
+            reads = read_columns(contender_sets(problem, heads, inputs), inputs, builder.column_of)
+            owned: dict[str, set[int]] = {}
+            for cid, cols in reads.items():
+                owned.setdefault(owner_of[cid], set()).update(cols)
+            # Round 2: the generated inputs read of each program.
+            futures: dict[str, Future[int]] = {
+                rep: executor.submit(run_generated, compiled[rep], row[rep], sorted(owned.get(rep, ())))
+                for rep in runners
+            }
+            ran = sum(f.result() for f in futures.values())
             out: RunResults = {}
             for rep, members in groups.items():
-                program = compiled[rep]
-                owner = runs_of[rep]
-                public = futures[owner].result() if owner in futures else {}
                 for cid in members:
+                    owner = owner_of[cid]
                     if owner in futures and cid != owner:
                         builder.copy_row(row[owner], row[cid])
-                    out[cid] = (program, public)
+                    out[cid] = (compiled[rep], publics.get(owner, {}) if compiled[rep].ok else {})
             if progress:
                 # Runs shared with a duplicate were not made: count them done for the progress bar.
                 shared = sum(len(m) for r, m in groups.items() if compiled[r].ok) - len(futures)
-                progress(shared * len(tests))
-            return out
+                progress(shared * (len(samples) + len(columns)))
+            count = RunCount(
+                executed=len(runners) * len(samples) + ran,
+                exhaustive=len(runners) * (len(samples) + len(columns)),
+                programs=len(runners),
+                candidates=len(paths),
+            )
+            return out, count
         except BaseException:
             # Ctrl-C or a failure: let the running tests finish, drop the queued ones (as the judge does).
             cancel.set()

@@ -114,6 +114,7 @@ class ExecutionMatrix(BaseModel):
     time_limit_s: float
     executions: dict[str, CandidateExecution]  # candidate id -> its runs
     _arrays: Any = PrivateAttr(default=None)  # arrays.MatrixArrays | None
+    _runs: Any = PrivateAttr(default=None)  # matrix.RunCount | None: sandbox runs made vs exhaustive
 
     def __eq__(self, other: object) -> bool:
         # The arrays are a cache of `executions`: two matrices with the same runs are equal either way.
@@ -155,6 +156,9 @@ class SelectionContext(BaseModel):
     matrix: ExecutionMatrix
     clusters: dict[str, list[Cluster]]  # subtask -> clusters, largest first
     features: dict[str, dict[str, CandidateFeatures]]  # subtask -> candidate id -> features
+    # subtask -> the candidates whose runs on its generated inputs selection reads (contenders.py); a
+    # subtask missing here reads every compiling candidate's (contexts built by hand, older files)
+    contenders: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class RulesName(StrEnum):

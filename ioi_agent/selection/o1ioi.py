@@ -236,6 +236,11 @@ class O1IoiPolicy(SubmissionPolicy):
         return self._agreement[key]
 
     def _compare(self, candidate: str, accepted: str, subtask: str) -> bool:
+        read = self.context.contenders.get(subtask)
+        if read is not None and accepted not in read:
+            return True  # its runs there are not read (it fails the subtask's public examples): no evidence
+        if read is not None and candidate not in read:
+            return False  # it fails public examples of a subtask an accepted program solved
         mine = self.context.matrix.executions[candidate].generated
         theirs = self.context.matrix.executions[accepted].generated
         for input_id in self.context.inputs.per_subtask.get(subtask, []):

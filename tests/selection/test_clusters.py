@@ -9,6 +9,7 @@ import pytest
 
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.selection.clusters import cluster
+from ioi_agent.selection.contenders import contender_sets
 from ioi_agent.selection.context import public_view
 from ioi_agent.selection.matrix import build_matrix
 from ioi_agent.selection.model import (
@@ -64,10 +65,14 @@ def test_clusters_by_outputs_on_generated_inputs(problem, tmp_path: Path) -> Non
         validators=[program("v0", VAL_ALL), program("v1", VAL_LE100, subtask="group1")],
     )
     inputs = generate_inputs(problem, pool, sandbox="bwrap", jobs=2, per_subtask=8, work=tmp_path)
-    matrix = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=2)
+    # Exhaustive: every program on every input, so every compiling candidate can be clustered.
+    matrix = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=2, exhaustive=True)
     # group2 sees n = 101 and 151, where wrong programs, crashes and timeouts show.
     group2 = cluster(matrix, inputs, "group2")
     assert members(group2) == [["correct", "python", "spacey"], ["wrong", "wrong2"], ["tle"], ["crash"]]
+    # Only the contenders (passing group2's public examples) are clustered by default (context.py).
+    sets = contender_sets(problem, matrix.executions, inputs)
+    assert members(cluster(matrix, inputs, "group2", sets["group2"])) == [["correct", "python", "spacey"]]
     assert all(c.subtask == "group2" for c in group2)
     assert len({c.signature for c in group2}) == 4
     # group1 only keeps n = 1 and 51: every compiling program behaves alike there.

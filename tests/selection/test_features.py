@@ -8,8 +8,9 @@ import math
 import pytest
 
 from ioi_agent.selection import features as features_module
+from ioi_agent.selection.clusters import cluster
 from ioi_agent.selection.context import build_context, public_view
-from ioi_agent.selection.features import FEATURE_NAMES, codet_scores
+from ioi_agent.selection.features import FEATURE_NAMES, codet_scores, compute_features
 from tests.selection.kit import (
     CE,
     CORRECT,
@@ -26,8 +27,7 @@ from tests.selection.kit import (
 )
 
 
-@pytest.fixture(scope="module")
-def context(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def _problem_and_pool(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     problem = public_view(make_problem(tmp_path_factory.mktemp("p") / "tiny"))
     pool = make_pool(
         [
@@ -41,8 +41,28 @@ def context(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
         generators=[program("g", GEN_CYCLE)],
         validators=[program("v0", VAL_ALL), program("v1", VAL_LE100, subtask="group1")],
     )
+    return problem, pool
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    problem, pool = _problem_and_pool(tmp_path_factory)
     work = tmp_path_factory.mktemp("work")
     return build_context(problem, pool, sandbox="bwrap", jobs=2, inputs_per_subtask=8, work=work)
+
+
+@pytest.fixture(scope="module")
+def every_row(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Features as the formulas give them when every compiling candidate's runs are read (an exhaustive
+    matrix, no contenders)."""
+    problem, pool = _problem_and_pool(tmp_path_factory)
+    work = tmp_path_factory.mktemp("work")
+    full = build_context(
+        problem, pool, sandbox="bwrap", jobs=2, inputs_per_subtask=8, work=work, exhaustive=True
+    )
+    clusters = {s: cluster(full.matrix, full.inputs, s) for s in full.subtasks}
+    features = compute_features(problem, full.pool, full.inputs, full.matrix, clusters)
+    return full.model_copy(update={"clusters": clusters, "features": features, "contenders": {}})
 
 
 def values(context, subtask: str, cid: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
@@ -60,7 +80,8 @@ def test_every_feature_is_documented_and_present(context) -> None:  # type: igno
             assert list(f.values) == FEATURE_NAMES and f.subtask == subtask
 
 
-def test_features_of_known_programs_on_generated_inputs(context) -> None:  # type: ignore[no-untyped-def]
+def test_features_of_known_programs_on_generated_inputs(every_row) -> None:  # type: ignore[no-untyped-def]
+    context = every_row
     # group2 keeps n = 1, 51, 101, 151. Majorities: 2, 102, 202 (right x2 vs wrong x1), 302.
     # Consensus sets: {correct, python} pass 4; {wrong, crash, tle} pass 2 (n = 1, 51).
     assert context.inputs.per_subtask["group2"] and len(context.inputs.per_subtask["group2"]) == 4
@@ -111,7 +132,28 @@ def test_static_features_and_a_program_that_did_not_compile(context) -> None:  #
     assert all(v == 0.0 for v in values(context, "group2", "ce").values())
 
 
-def test_subtask_whose_inputs_all_agree(context) -> None:  # type: ignore[no-untyped-def]
+def test_non_contenders_read_no_generated_run(context, every_row) -> None:  # type: ignore[no-untyped-def]
+    """wrong, crash and tle fail a public example of group2: they are not run on its inputs, agreements
+    and clusters are the contenders' alone, and their rates come from their public examples."""
+    assert context.contenders["group2"] == ["correct", "python"]
+    assert context.matrix._runs.executed < context.matrix._runs.exhaustive
+    for cid in ("correct", "python"):
+        got = values(context, "group2", cid)
+        assert (got["cluster_size"], got["codet_score"], got["mbr_agreement"]) == (2.0, 1.0, 1.0)
+        assert got["majority_agreement"] == 1.0
+    for cid in ("wrong", "crash", "tle"):
+        got = values(context, "group2", cid)
+        assert (got["cluster_size"], got["codet_score"], got["mbr_agreement"]) == (1.0, 0.0, 0.0)
+        assert got["majority_agreement"] == 0.0 and got["public_all_passed"] == 0.0
+        assert got["public_pass_rate"] == values(every_row, "group2", cid)["public_pass_rate"]
+    # On the public examples: crash fails one of two by a crash, tle one of two by a timeout.
+    assert values(context, "group2", "crash")["crash_rate"] == 0.5
+    assert values(context, "group2", "tle")["timeout_rate"] == 0.5
+    assert values(context, "group2", "wrong")["failure_rate"] == 0.0
+
+
+def test_subtask_whose_inputs_all_agree(every_row) -> None:  # type: ignore[no-untyped-def]
+    context = every_row
     # group1 keeps n = 1 and 51 only: one cluster, full agreement, no failures.
     for cid in ("correct", "python", "wrong", "crash", "tle"):
         got = values(context, "group1", cid)

@@ -5,8 +5,10 @@ separate grader process, and that a policy process never opens a hidden test."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -335,11 +337,17 @@ def test_grader_rules_roundtrip_through_the_process_arguments(tiny: Path) -> Non
 def test_hidden_tests_are_staged_apart_from_the_policy_side(tiny: Path, tmp_path: Path, monkeypatch) -> None:
     """Old: the grader staged its hidden tests in the same folder the boxes of the policy side's judge
     (generated tests, the execution matrix) mount as /box/in; now each trust level has its own."""
-    monkeypatch.setenv("IOI_AGENT_CACHE", str(tmp_path / "cache"))
-    with OfficialGrader(load_problem(tiny), Rules.ioi(50), jobs=1) as g:
-        g.submit(candidate("tiny", "full.py"), 0)
-        staged = g.judge().pool.mounts.inputs
-    assert staged.name == "inputs-keyed-grader"
-    assert any(staged.iterdir())
-    contestant = tmp_path / "cache" / "inputs-keyed"
-    assert not contestant.exists() or not any(contestant.iterdir())
+    # A cache of its own, reachable by box uids (pytest's tmp_path is private: 0700 above it).
+    cache = Path(tempfile.mkdtemp(prefix="ioi-agent-grader-cache-"))
+    os.chmod(cache, 0o755)
+    monkeypatch.setenv("IOI_AGENT_CACHE", str(cache))
+    try:
+        with OfficialGrader(load_problem(tiny), Rules.ioi(50), jobs=1) as g:
+            g.submit(candidate("tiny", "full.py"), 0)
+            staged = g.judge().pool.mounts.inputs
+        assert staged.name == "inputs-keyed-grader"
+        assert any(staged.iterdir())
+        contestant = cache / "inputs-keyed"
+        assert not contestant.exists() or not any(contestant.iterdir())
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)

@@ -55,7 +55,9 @@ def test_matrix_records_verdicts_statuses_and_hashes(problem, tmp_path: Path) ->
     inputs = generate_inputs(problem, pool, sandbox="bwrap", jobs=2, per_subtask=4, work=tmp_path)
     store = ResultStore(tmp_path / "results.sqlite")
     ticks: list[int] = []
-    matrix = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=2, store=store, progress=ticks.append)
+    matrix = build_matrix(
+        problem, pool, inputs, sandbox="bwrap", jobs=2, store=store, progress=ticks.append, exhaustive=True
+    )
     assert matrix.time_limit_s == pytest.approx(0.3)
     assert list(matrix.executions) == ["correct", "python", "spacey", "wrong", "crash", "tle", "ce", "empty"]
     ex = matrix.executions
@@ -81,9 +83,15 @@ def test_matrix_records_verdicts_statuses_and_hashes(problem, tmp_path: Path) ->
 
     # Again with the same store: nothing is run, the same matrix comes back.
     stored = store.count()
-    again = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=2, store=store)
+    again = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=2, store=store, exhaustive=True)
     assert store.count() == stored
     assert again == matrix
+    # Round-based: the programs failing a public example (wrong, crash, tle) run on no generated input.
+    rounds = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=2, store=store)
+    assert (rounds._runs.executed, rounds._runs.exhaustive) == (6 * 2 + 3 * 4, 6 * 6)
+    for cid in ("correct", "python", "spacey"):
+        assert rounds.executions[cid] == matrix.executions[cid]
+    assert all(not rounds.executions[cid].generated for cid in ("wrong", "crash", "tle"))
 
 
 def test_public_examples_only_for_other_task_types(problem, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -158,10 +166,12 @@ def test_duplicates_run_once_and_keep_their_rows(problem, tmp_path: Path, monkey
     store = ResultStore(tmp_path / "results.sqlite")
     matrix = build_matrix(problem, pool, inputs, sandbox="bwrap", jobs=2, store=store, progress=ticks.append)
     assert sorted(p.stem for p in compiled) == ["correct", "renamed", "wrong"]
-    assert len(set(ran)) == 2 and len(ran) == 2 * 6  # correct (= renamed's binary) and wrong, 6 tests each
+    # correct (= renamed's binary): 2 samples + 4 inputs; wrong fails a sample, so only the samples run.
+    assert len(set(ran)) == 2 and len(ran) == 6 + 2
+    assert matrix._runs.executed == 8 and matrix._runs.exhaustive == 2 * 6
     assert sum(ticks) == 6 * 6  # every row counts as done
     ex = matrix.executions
     for cid in ("copy", "layout", "renamed"):
         assert ex[cid].compiled and ex[cid].public == ex["correct"].public
         assert ex[cid].generated == ex["correct"].generated
-    assert ex["wrong2"].generated == ex["wrong"].generated != ex["correct"].generated
+    assert ex["wrong2"].generated == ex["wrong"].generated == {} != ex["correct"].generated

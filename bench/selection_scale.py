@@ -40,6 +40,7 @@ from ioi_agent.selection.arrays import (  # noqa: E402
 )
 from ioi_agent.selection.candidates import load_pool  # noqa: E402
 from ioi_agent.selection.clusters import cluster  # noqa: E402
+from ioi_agent.selection.contenders import contender_sets  # noqa: E402
 from ioi_agent.selection.context import public_view  # noqa: E402
 from ioi_agent.selection.features import compute_features  # noqa: E402
 from ioi_agent.selection.model import (  # noqa: E402
@@ -72,8 +73,11 @@ def timed(stages: dict[str, float], name: str, fn):  # type: ignore[no-untyped-d
 
 def post_judging(problem: Problem, pool: CandidatePool, inputs, matrix, stages: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
     names = [st.name for st in problem.subtasks]
-    clusters = timed(stages, "clusters", lambda: {s: cluster(matrix, inputs, s) for s in names})
-    features = timed(stages, "features", lambda: compute_features(problem, pool, inputs, matrix, clusters))
+    sets = contender_sets(problem, matrix.executions, inputs)
+    clusters = timed(stages, "clusters", lambda: {s: cluster(matrix, inputs, s, sets.get(s)) for s in names})
+    features = timed(
+        stages, "features", lambda: compute_features(problem, pool, inputs, matrix, clusters, sets)
+    )
     scorer = default_scorer()
     timed(stages, "scoring", lambda: [scorer.predict(list(features[s].values())) for s in names])
     context = SelectionContext.model_construct(
@@ -86,6 +90,7 @@ def post_judging(problem: Problem, pool: CandidatePool, inputs, matrix, stages: 
         matrix=matrix,
         clusters=clusters,
         features=features,
+        contenders=sets,
     )
 
     def policies() -> None:
@@ -134,7 +139,9 @@ def real(n: int, per_subtask: int) -> dict[str, object]:
         "distinct_sources": distinct,
         "compiling": compiling,
         "tests": tests,
-        "runs_exhaustive": compiling * tests,
+        "runs_exhaustive": compiling * tests,  # every compiling candidate, duplicates included
+        "runs_distinct_exhaustive": matrix._runs.exhaustive,  # every distinct program on every test
+        "runs_executed": matrix._runs.executed,  # round-based (contenders.py)
         "stages": stages,
         "cluster_shares": sorted((len(c.members) / max(1, compiling) for c in clusters), reverse=True),
         "kind_rates": {
@@ -223,14 +230,15 @@ def main() -> int:
         return 0
     measured = real(args.real, args.real_inputs)
     stages = measured["stages"]
-    runs = measured["distinct_sources"] * measured["tests"]  # type: ignore[operator]  # one run set per distinct source
-    per_run = stages["compile+matrix"] / max(1, runs)  # type: ignore[index]
+    runs = measured["runs_executed"]  # round-based: what selection reads (contenders.py)
+    per_run = stages["compile+matrix"] / max(1, runs)  # type: ignore[index,operator]
     print(
         f"REAL (measured, --jobs 1): {measured['candidates']} mutants of lanterns, {measured['distinct_sources']} "
         f"distinct sources, {measured['compiling']} compiling, {measured['tests']} tests each"
     )
     print(
-        f"  sandbox runs executed {runs} vs exhaustive {measured['runs_exhaustive']}; "
+        f"  sandbox runs executed {runs} vs {measured['runs_distinct_exhaustive']} exhaustive over the distinct "
+        f"programs and {measured['runs_exhaustive']} over every candidate; "
         f"{per_run * 1000:.1f} ms per run (compile included); peak RSS {measured['peak_rss_mib']:.0f} MiB"
     )
     print("  " + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items()))  # type: ignore[union-attr]

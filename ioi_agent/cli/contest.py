@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ioi_agent.cli.generate import add_backend_arguments, make_backend
+from ioi_agent.cli.select import EXHAUSTIVE_HELP
 from ioi_agent.errors import IoiAgentError
 
 DESCRIPTION = """\
@@ -60,6 +61,7 @@ def register(subparsers: Any) -> None:
     sel.add_argument("--submissions", type=int, default=None, help="cap per task (IOI 50, Codeforces 10)")
     sel.add_argument("--inputs-per-subtask", type=int, default=256, help="generated inputs (default 256)")
     sel.add_argument("--seed", type=int, default=0)
+    sel.add_argument("--exhaustive", action="store_true", help=EXHAUSTIVE_HELP)
     ioi = p.add_argument_group("IOI rules")
     ioi.add_argument(
         "--cutoffs", metavar="G,S,B", help="medal cutoffs (default IOI 2024: 359.71,289.31,216.97)"
@@ -175,6 +177,7 @@ def _run_ioi(args: argparse.Namespace, problems: list[Path], source: Any, embedd
         source=source.description,
         seed=args.seed,
         inputs_per_subtask=args.inputs_per_subtask,
+        exhaustive=args.exhaustive,
     )
     state = _state_folder(args, problems, settings.model_dump_json())
     cutoffs = MedalCutoffs.parse(args.cutoffs) if args.cutoffs else MedalCutoffs()
@@ -204,6 +207,7 @@ def _run_codeforces(args: argparse.Namespace, problems: list[Path], source: Any,
         source=source.description,
         seed=args.seed,
         inputs_per_subtask=args.inputs_per_subtask,
+        exhaustive=args.exhaustive,
         values=values,
         scoring=args.scoring,
         minutes_per_submission=args.minutes_per_submission,

@@ -87,8 +87,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
                     jobs=args.jobs,
                     inputs_per_subtask=args.inputs_per_subtask,
                     time_limit=args.time_limit,
+                    exhaustive=args.exhaustive,
                 )
             )
+            err.print(f"[dim]{package.name}: {prepared[-1].context.matrix._runs.describe()}[/dim]")
         document = report(prepared, rules, policies, seed=args.seed, scorer=scorer)
         if args.out:
             from ioi_agent.selection.evaluation import evaluate_budgets

@@ -18,6 +18,10 @@ from ioi_agent.selection.model import Feedback, Rules, RulesName
 
 err = Console(stderr=True)
 DEFAULT_POLICY = "o1-ioi"
+EXHAUSTIVE_HELP = (
+    "run every program on every generated input; by default a program failing a subtask's public "
+    "examples is not run on its inputs, nor one past 5 timeouts: the same submissions either way, fewer runs"
+)
 # The keys of selection.policies.POLICIES, listed here so building the parser does not import torch.
 POLICY_NAMES = ["random", "public-filter", "alphacode", "codet", "learned", "o1-ioi"]
 
@@ -32,6 +36,7 @@ def selection_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="generated inputs per subtask from the pool's generators (default 256)",
     )
+    p.add_argument("--exhaustive", action="store_true", help=EXHAUSTIVE_HELP)
 
 
 def rules_options(p: argparse.ArgumentParser) -> None:
@@ -136,7 +141,9 @@ def run_select(args: argparse.Namespace) -> int:
             inputs_per_subtask=args.inputs_per_subtask,
             work=context_work(public),
             contains=grader.containment(),
+            exhaustive=args.exhaustive,
         )
+        err.print(f"[dim]{public.name}: {context.matrix._runs.describe()}[/dim]")
         if context.inputs.note:
             err.print(f"[dim]{context.inputs.note}[/dim]")
         policy = make_policy(args.policy, context, rules, seed=args.seed, scorer=scorer)

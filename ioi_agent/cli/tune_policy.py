@@ -72,6 +72,7 @@ def run_tune(args: argparse.Namespace) -> int:
             sandbox=args.sandbox,
             jobs=args.jobs,
             inputs_per_subtask=args.inputs_per_subtask,
+            exhaustive=args.exhaustive,
             time_limit=args.time_limit,
         )
         try:

@@ -38,6 +38,9 @@ class ContestSettings(BaseModel):
     source: str
     seed: int = 0
     inputs_per_subtask: int = 256
+    # Runs every program on every generated input: the same selection (contenders.py), so not part of
+    # what a restart must match (excluded from the saved settings).
+    exhaustive: bool = Field(default=False, exclude=True)
 
 
 class SubmissionRow(BaseModel):
@@ -103,7 +106,7 @@ def check_settings(state: Path, settings: ContestSettings) -> None:
     path = state / "settings.json"
     if path.exists():
         old = ContestSettings.model_validate_json(path.read_text())
-        if old != settings:
+        if old.model_dump() != settings.model_dump():
             raise IoiAgentError(
                 f"{state}: this state folder belongs to a contest started with other settings "
                 f"({old.model_dump()}) (fix: use another --state folder, or the same settings)"
@@ -136,7 +139,10 @@ def open_task(
         inputs_per_subtask=settings.inputs_per_subtask,
         work=state / "work",
         contains=grader.containment(),
+        exhaustive=settings.exhaustive,
     )
+    if context.matrix._runs is not None:
+        log(f"{public.name}: {context.matrix._runs.describe()}")
     policy = make_policy(settings.policy, context, rules, seed=settings.seed)
     history = grader.records()
     if history:

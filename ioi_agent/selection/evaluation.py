@@ -204,8 +204,11 @@ def prepare_problem(
     time_limit: float | None = None,
     work: Path | None = None,
     store: ResultStore | None = None,
+    exhaustive: bool = False,
 ) -> PreparedProblem:
-    """Load the package, build the context from its public view and judge the pool on the hidden tests."""
+    """Load the package, build the context from its public view and judge the pool on the hidden tests.
+
+    `exhaustive`: every program on every generated input (the same context, more runs)."""
     full = problem if isinstance(problem, Problem) else load_problem(problem)
     candidates = pool if isinstance(pool, CandidatePool) else pool_for(full, pool)
     grader = OfficialGrader(full, Rules.ioi(), sandbox=sandbox, jobs=jobs, time_limit=time_limit, store=store)
@@ -220,6 +223,7 @@ def prepare_problem(
             work=work or context_work(full),
             store=store,
             contains=grader.containment(),
+            exhaustive=exhaustive,
         )
         hidden = grader.hidden_scores(candidates.candidates)
     except BaseException:

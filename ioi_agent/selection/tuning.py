@@ -91,10 +91,12 @@ class SimGrader:
         self.problem = problem
         self.rules = rules
         self.submitted: list[HiddenScore] = []
+        self.picks: list[str] = []  # candidate ids, in submission order
 
     def submit(self, candidate: Candidate, at_s: float) -> Feedback:
         hidden = self.problem.hidden[candidate.id]
         self.submitted.append(hidden)
+        self.picks.append(candidate.id)
         return Feedback(
             index=len(self.submitted),
             candidate=candidate.id,
@@ -139,6 +141,20 @@ def simulate(
     chosen = make_policy(policy, problem.context, rules, seed=seed, scorer=scorer, weights=weights)
     run_submissions(chosen, grader, rules)
     return grader
+
+
+def selection_differences(
+    a: SimProblem, b: SimProblem, policies: Sequence[str], seeds: Sequence[int], budget: int = max(BUDGETS)
+) -> list[str]:
+    """Where replaying each policy and seed on `a` and on `b` submits other candidates (none: identical)."""
+    out = []
+    for policy in policies:
+        for seed in seeds:
+            picks_a = simulate(a, policy, budget=budget, seed=seed).picks
+            picks_b = simulate(b, policy, budget=budget, seed=seed).picks
+            if picks_a != picks_b:
+                out.append(f"{policy} seed {seed}: {picks_a} != {picks_b}")
+    return out
 
 
 def budget_scores(

@@ -23,6 +23,7 @@ from ioi_agent.selection.context import build_context
 from ioi_agent.selection.expected import oracle_ioi, random_expected_ioi
 from ioi_agent.selection.grader import GraderProcess
 from ioi_agent.selection.model import CandidatePool, Feedback, Rules, SelectionContext
+from ioi_agent.selection.pipeline import JudgeSettings
 from ioi_agent.selection.policies import SubmissionPolicy, make_policy
 from ioi_agent.selection.session import run_submissions
 
@@ -129,7 +130,14 @@ def open_task(
     """A task's contestant side: the public view from the grader, the candidates, the selection context, the
     policy, and the submissions already recorded (a restarted contest continues after them)."""
     public = grader.public_problem()
-    pool = source.candidates(public, state)
+    judging = JudgeSettings(
+        work=state / "work",
+        sandbox=sandbox,
+        jobs=jobs,
+        inputs_per_subtask=settings.inputs_per_subtask,
+        log=log,
+    )
+    pool = source.candidates(public, state, judging)
     log(f"{public.name}: {len(pool.candidates)} candidates; building tests and running them")
     context = build_context(
         public,

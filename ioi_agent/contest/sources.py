@@ -6,7 +6,7 @@ never loads the hidden package."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import ioi_agent
@@ -17,6 +17,7 @@ from ioi_agent.generation.runner import GenerateOptions, run_generation
 from ioi_agent.packages.model import Problem
 from ioi_agent.selection.candidates import load_pool
 from ioi_agent.selection.model import CandidatePool
+from ioi_agent.selection.pipeline import JudgeSettings, sample_while_judging
 
 DEMO = Path(ioi_agent.__file__).resolve().parents[1] / "problems" / "demo"
 
@@ -58,11 +59,27 @@ class CandidateSource:
             return f"pool {self.pool}"
         return "each task's labelled submissions, replayed"
 
-    def candidates(self, problem: Problem, state: Path) -> CandidatePool:
-        """The task's pool; sampling writes into `state/pool.jsonl` so a restarted contest resumes."""
+    def candidates(
+        self, problem: Problem, state: Path, judging: JudgeSettings | None = None
+    ) -> CandidatePool:
+        """The task's pool; sampling writes into `state/pool.jsonl` so a restarted contest resumes. With
+        `judging`, the judge runs the candidates as they come while the model samples (pipeline.py)."""
         if self.backend is not None:
             out = state / "pool.jsonl"
-            run_generation([problem], self.backend, self.options or GenerateOptions(), out)
+            options = self.options or GenerateOptions()
+            if judging is None:
+                run_generation([problem], self.backend, options, out)
+            else:
+                backend = self.backend
+                tools = replace(options, samples=0)
+                programs = replace(options, generators=0, validators=0)
+                sample_while_judging(
+                    problem,
+                    out,
+                    lambda: run_generation([problem], backend, tools, out),
+                    lambda: run_generation([problem], backend, programs, out),
+                    judging,
+                )
             return load_pool(out, problem)
         if self.pool is not None:
             return load_pool(self.pool, problem)

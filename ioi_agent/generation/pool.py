@@ -184,6 +184,42 @@ def _iter_json(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             )
 
 
+class PoolFollower:
+    """Reads a pool while another thread or process appends to it: each `read_new()` returns the records
+    whose lines were completed since the last call. A line still being written (no newline yet) waits for
+    the next call; a complete line that is not a record is an error naming it, as in `iter_records`."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._offset = 0
+        self._line = 0
+
+    def read_new(self) -> list[PoolRecord]:
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(self._offset)
+                data = handle.read()
+        except FileNotFoundError:
+            return []  # the writer has not created it yet
+        except OSError as exc:
+            raise PoolError(f"{self.path}: cannot read the pool: {exc.strerror}") from None
+        end = data.rfind(b"\n") + 1  # only whole lines; the rest is read again next time
+        records = []
+        for raw in data[:end].splitlines(keepends=True):
+            self._line += 1
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except ValueError:
+                obj = None
+            if not isinstance(obj, dict):
+                _raise_bad_line(self.path, self._line, raw)
+            records.append(_to_record(obj, self.path, self._line))
+        self._offset += end
+        return records
+
+
 def _raise_bad_line(path: Path, number: int, raw: bytes) -> None:
     preview = raw[:60].decode("utf-8", "replace").strip()
     raise PoolError(f"{path}:{number}: not a pool record ({preview!r}...) (fix: remove or correct that line)")

@@ -49,20 +49,26 @@ def passes_samples(execution: CandidateExecution, samples: Sequence[str]) -> boo
     return True
 
 
-def contenders(problem: Problem, executions: Mapping[str, CandidateExecution], subtask: str) -> list[str]:
-    """The subtask's contenders, in the executions' order (see the module docstring)."""
+def contenders(
+    problem: Problem, executions: Mapping[str, CandidateExecution], subtask: str, fallback: bool = True
+) -> list[str]:
+    """The subtask's contenders, in the executions' order (see the module docstring). `fallback=False`:
+    only those passing, the ones that stay contenders whatever other candidates come (pipeline.py)."""
     samples = relevant_samples(problem, subtask)
     ok = [cid for cid, e in executions.items() if e.compiled]
     passing = [cid for cid in ok if passes_samples(executions[cid], samples)]
-    return passing or ok
+    return passing or (ok if fallback else [])
 
 
 def contender_sets(
-    problem: Problem, executions: Mapping[str, CandidateExecution], inputs: GeneratedInputs
+    problem: Problem,
+    executions: Mapping[str, CandidateExecution],
+    inputs: GeneratedInputs,
+    fallback: bool = True,
 ) -> dict[str, list[str]]:
     """subtask -> its contenders, for every subtask with generated inputs (the others read no runs)."""
     return {
-        st.name: contenders(problem, executions, st.name)
+        st.name: contenders(problem, executions, st.name, fallback)
         for st in problem.subtasks
         if inputs.per_subtask.get(st.name)
     }

@@ -154,6 +154,18 @@ def build_matrix(
     return matrix
 
 
+def prejudge(judge: Judge, problem: Problem, inputs: GeneratedInputs, candidates: list[Candidate]) -> RunCount:
+    """Run now what `build_matrix` will read of these candidates whatever the rest of the pool is: public
+    examples, and the generated inputs of the subtasks whose examples they pass (pipeline.py, while the
+    model still samples). The outcomes land in the judge's store, where `build_matrix` finds them;
+    `judge` must be over `matrix_problem(problem, inputs)`."""
+    sources = Path(inputs.folder).parent / "candidates"
+    paths = {c.id: p for c in candidates if c.ok and (p := _write_source(sources, c)) is not None}
+    builder = ArrayBuilder(list(paths), generated_ids(inputs))  # thrown away: the store keeps the runs
+    _, count = _execute(judge, problem, inputs, paths, None, builder, exhaustive=False, fallback=False)
+    return count
+
+
 @dataclass(frozen=True)
 class RunCount:
     """Sandbox runs a matrix needed (`executed`, cached ones included) and what running every distinct
@@ -216,10 +228,12 @@ def _execute(
     progress: Progress | None,
     builder: ArrayBuilder,
     exhaustive: bool,
+    fallback: bool = True,
 ) -> tuple[RunResults, RunCount]:
     """Compile every distinct candidate, then run in rounds: every distinct compiling program on the public
     examples, then each on the generated inputs selection reads of it (contenders.py), until its timeouts
-    are used up; `exhaustive`: on every input, the same rules applied afterwards.
+    are used up; `exhaustive`: on every input, the same rules applied afterwards; `fallback=False`: only
+    candidates passing public examples count as contenders (pipeline.py: judging part of a pool).
 
     Duplicates (the same normalised source, or the same binary) are compiled and run once and share the
     results: each keeps its own row, so duplicates still count in cluster sizes and agreements. Runs on
@@ -289,7 +303,8 @@ def _execute(
                 for cid in members
             }
             heads = {cid: heads[cid] for cid in builder.candidates if cid in heads}  # pool order
-            reads = read_columns(contender_sets(problem, heads, inputs), inputs, builder.column_of)
+            sets = contender_sets(problem, heads, inputs, fallback)
+            reads = read_columns(sets, inputs, builder.column_of)
             owned: dict[str, set[int]] = {}
             for cid, cols in reads.items():
                 owned.setdefault(owner_of[cid], set()).update(cols)

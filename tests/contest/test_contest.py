@@ -145,3 +145,36 @@ def test_codeforces_contest_schedule_and_scores(tmp_path: Path) -> None:
     # The result feeds `rating estimate`.
     doc = load_results(state / "rating-results.json")
     assert doc.contests[0].contest_id == 917 and doc.contests[0].points == total
+
+
+def test_a_sampled_contest_judges_while_the_model_samples(tmp_path: Path) -> None:
+    """A model source (an OpenAI-compatible server on loopback): tools are sampled first, the inputs built,
+    and candidates judged as they arrive (selection/pipeline.py); the contest then runs as usual."""
+    from tests.generation.stub_server import MODEL, StubServer
+
+    with StubServer() as server:
+        server.script.delay_s = 0.2  # a model that takes its time: the judge runs meanwhile
+        args = _contest(
+            str(DEMO / "postcard"),
+            "--endpoint",
+            server.url,
+            "--model",
+            MODEL,
+            "--samples",
+            "6",
+            "--generators",
+            "1",
+            "--validators",
+            "1",
+            "--inputs-per-subtask",
+            "4",
+            "--submissions",
+            "3",
+            "--state",
+            str(tmp_path / "s"),
+        )
+        done = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "judged" in done.stdout and "while sampling" in done.stdout, done.stdout[-2000:]
+    pool = (tmp_path / "s").rglob("pool.jsonl")
+    assert sum(len(p.read_text().splitlines()) for p in pool) >= 6

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from ioi_agent.cluster.connect import CLUSTER_HELP, cluster_address, connect
 from ioi_agent.errors import IoiAgentError
 from ioi_agent.packages.model import Problem
 
@@ -71,6 +73,13 @@ def register(subparsers: Any) -> None:
     sampling.add_argument("--max-tokens", type=int, default=16384, help="completion token limit per sample")
     sampling.add_argument("--seed", type=int, default=0, help="run seed; each sample's seed derives from it")
     add_backend_arguments(p)
+    p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        default=None,
+        help=CLUSTER_HELP + "; with --model (vLLM), one engine per GPU or --tensor-parallel-size group "
+        "of the cluster (one per node on CPU-only clusters); other sources run on this machine",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=run)
 
@@ -131,7 +140,8 @@ def load_problems(paths: list[str]) -> list[Problem]:
     return problems
 
 
-def make_backend(args: argparse.Namespace) -> Any:
+def make_backend(args: argparse.Namespace, session: Any = None) -> Any:
+    """The sampling backend the arguments ask for; vLLM on the cluster when `session` is a Ray connection."""
     if args.endpoint:
         from ioi_agent.generation.openai_backend import OpenAIBackend
 
@@ -143,16 +153,30 @@ def make_backend(args: argparse.Namespace) -> Any:
             n_per_request=args.n_per_request,
             timeout_s=args.request_timeout,
         )
-    from ioi_agent.generation.vllm_backend import VllmBackend
-
-    return VllmBackend(
-        args.model,
+    engine: dict[str, Any] = dict(
         tensor_parallel_size=args.tensor_parallel_size,
         gpu_memory_utilization=args.gpu_memory_utilization,
         max_model_len=args.max_model_len,
         dtype=args.dtype,
         engine_args=parse_engine_args(args.engine_arg),
     )
+    if session is not None:
+        from ioi_agent.generation.ray_backend import ray_vllm_backend
+
+        return ray_vllm_backend(session, args.model, **engine)
+    from ioi_agent.generation.vllm_backend import VllmBackend
+
+    return VllmBackend(args.model, **engine)
+
+
+def local_only_note(address: str | None, source: str) -> None:
+    """The cluster is for engines: a server, replay or mutants need nothing of it (and the address may
+    come from IOI_AGENT_RAY_ADDRESS, set for a whole batch job), so say so and run here."""
+    if address is not None:
+        print(
+            f"note: --cluster {address}: {source} runs on this machine (only --model sampling uses the cluster)",
+            file=sys.stderr,
+        )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -182,8 +206,10 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and value < 0:
             raise IoiAgentError(f"--{flag} must be 0 or more")
     problems = load_problems(args.problems)
+    address = cluster_address(args.cluster)
 
     if mutants:
+        local_only_note(address, "--mutants")
         from ioi_agent.generation.mutants import run_mutants
 
         summary, skipped = run_mutants(problems, args.mutants, args.out, seed=args.seed)
@@ -196,6 +222,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     if args.replay:
+        local_only_note(address, "--replay")
         summary = run_replay(args.replay, problems, args.out, args.samples)
         print(
             f"replayed {summary.written} records into {args.out} ({summary.already_done} were already there)"
@@ -219,11 +246,22 @@ def run(args: argparse.Namespace) -> int:
         keep_completions=not args.hash_only,
         templates=args.templates,
     )
-    backend = make_backend(args)
+    session = None
+    if args.endpoint:
+        local_only_note(address, "--endpoint (the server samples)")
+    elif address is not None:
+        session = connect(address)
     try:
-        summary = run_generation(problems, backend, options, args.out, progress=not args.quiet)
+        backend = make_backend(args, session)
+        try:
+            summary = run_generation(problems, backend, options, args.out, progress=not args.quiet)
+        finally:
+            backend.close()
     finally:
-        backend.close()
+        if session is not None:
+            session.close()
+    if session is not None and backend.started:
+        print(f"cluster {address}: {backend.summary()}")
     print(
         f"wrote {summary.written} samples to {args.out} ({summary.already_done} of {summary.planned} were already "
         f"there; {summary.no_code} without code, {summary.truncated} truncated); "

@@ -1,7 +1,7 @@
 """Judge throughput against a bare subprocess loop, and compile speed with and without the PCH.
 
     python bench/judge_throughput.py [--candidates 20] [--tests 50] [--jobs 2] [--backends bwrap,docker]
-                                     [--repeat 3] [--compiles 6]
+                                     [--repeat 3] [--compiles 6] [--cluster]
 
 N distinct candidates (a small correct C++ program) × M tests are judged by each backend (compiled first,
 then timed on the test runs alone, with a fresh result store so nothing is cached), and by a bare loop:
@@ -11,6 +11,11 @@ be shared). Prints tests/s and the ratio judge / bare loop (target ≥ 0.7), and
 measures memory (a cgroup per run, or rlimits: its sandbox line). Then compiles K
 distinct programs that include <bits/stdc++.h> in a box, with and without the precompiled header
 (target ≥ 2× faster with it).
+
+With `--cluster`: the same judging (first usable backend) on this machine (`--jobs` boxes) and on a
+loopback Ray cluster of two nodes sharing `--jobs` CPUs (`ray.cluster_utils`, one actor per CPU), taking
+turns for `--repeat` rounds, each keeping its best; prints tests/s, the ratio cluster / local (target
+≥ 0.9: batching must hide Ray's per-call cost) and each node's startup (actor start to warm judge).
 """
 
 from __future__ import annotations
@@ -56,15 +61,26 @@ def bare_loop(binaries: list[Path], inputs: list[tuple[Path, bytes]], jobs: int)
     return len(work) / elapsed
 
 
-def judge_rate(backend: str, problem_dir: Path, sources: list[Path], jobs: int) -> tuple[float, str]:
+def judge_rate(
+    backend: str,
+    problem_dir: Path,
+    sources: list[Path],
+    jobs: int,
+    cluster: str = "",
+    startup: list | None = None,
+) -> tuple[float, str]:
+    """Tests/s of one judging with a fresh store (compiles done first, not timed); `cluster`: its
+    address ("" here); `startup` gets the judge's per-node startup seconds."""
     from ioi_agent.judge.runner import Judge
     from ioi_agent.judge.store import ResultStore
     from ioi_agent.packages import load_problem
 
     problem = load_problem(problem_dir)
     store = ResultStore(Path(tempfile.mkdtemp()) / "fresh.sqlite")
-    with Judge(problem, sandbox=backend, jobs=jobs, store=store) as judge:
+    with Judge(problem, sandbox=backend, jobs=jobs, store=store, cluster=cluster) as judge:
         message = judge.sandbox_message
+        if startup is not None:
+            startup.append(judge.node_startup_s)
         with ThreadPoolExecutor(jobs) as pool:
             assert all(p.ok for p in pool.map(judge.compile, sources))
         start = time.perf_counter()
@@ -89,6 +105,45 @@ def compile_rate(backend: str, sources: list[Path], use_pch: bool, jobs: int) ->
         return len(sources) / (time.perf_counter() - start)
 
 
+def cluster_comparison(backend: str, problem_dir: Path, sources: list[Path], jobs: int, repeat: int) -> None:
+    """Local vs a two-node loopback Ray cluster with the same CPUs in all, in one run."""
+    import ray
+    from ray.cluster_utils import Cluster
+
+    started = time.perf_counter()
+    per_node = max(1, jobs // 2)
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": per_node, "include_dashboard": False})
+    cluster.add_node(num_cpus=jobs - per_node if jobs > 1 else 1)
+    cluster.wait_for_nodes(timeout=120)
+    print(
+        f"  loopback cluster: 2 nodes ({per_node} + {max(1, jobs - per_node)} CPUs), up in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    try:
+        local: list[float] = []
+        remote: list[float] = []
+        startups: list[dict[str, float]] = []
+        message = ""
+        for _ in range(repeat):
+            local.append(judge_rate(backend, problem_dir, sources, jobs)[0])
+            rate, message = judge_rate(backend, problem_dir, sources, jobs, cluster.address, startups)
+            remote.append(rate)
+    finally:
+        ray.shutdown()
+        cluster.shutdown()
+    best_local, best_remote = max(local), max(remote)
+    print(
+        f"  judge here, {backend:<6} {best_local:8.1f} tests/s   (rounds: {', '.join(f'{r:.0f}' for r in local)})"
+    )
+    print(
+        f"  judge on the cluster   {best_remote:8.1f} tests/s   ratio {best_remote / best_local:.2f} (target ≥ 0.9)"
+        f"   (rounds: {', '.join(f'{r:.0f}' for r in remote)})   [{message}]"
+    )
+    for i, node in enumerate(sorted({n for s in startups for n in s})):
+        times = [s[node] for s in startups if node in s]
+        print(f"  node {i + 1} ({node[:8]}) startup: {', '.join(f'{t:.2f}' for t in times)} s per round")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -99,6 +154,9 @@ def main() -> None:
     parser.add_argument("--compiles", type=int, default=6)
     parser.add_argument("--backends", default="bwrap,docker")
     parser.add_argument("--repeat", type=int, default=3, help="rounds; each side keeps its best")
+    parser.add_argument(
+        "--cluster", action="store_true", help="local judge vs a two-node loopback Ray cluster (needs ray)"
+    )
     args = parser.parse_args()
 
     from tests.conftest import write_kattis_problem  # noqa: F401 - sets a test cache; replaced below
@@ -132,6 +190,11 @@ def main() -> None:
             print(f"  {backend:<6} skipped: {reason}")
         else:
             usable.append(backend)
+    if args.cluster:
+        if not usable:
+            sys.exit("no usable sandbox backend")
+        cluster_comparison(usable[0], problem_dir, sources, args.jobs, args.repeat)
+        return
     # On a shared machine the load drifts: the sides take turns, round after round, and each keeps its
     # best round (as interactive_throughput.py does), so a burst of someone else's work skews neither.
     bare: list[float] = []

@@ -11,6 +11,7 @@ import importlib
 import signal
 import sys
 
+from ioi_agent.cluster.connect import use_cluster
 from ioi_agent.errors import IoiAgentError
 
 # Modules under ioi_agent.cli that add subcommands, in the order `--help` lists them.
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if getattr(args, "cluster_judging", False):  # its judges (and its grader's) run on the cluster
+            use_cluster(args.cluster)
         return int(args.handler(args) or 0)
     except IoiAgentError as exc:
         print(f"ioi-agent: error: {exc}", file=sys.stderr)

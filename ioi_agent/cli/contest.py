@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ioi_agent.cli.generate import add_backend_arguments, make_backend
+from ioi_agent.cli.judge import cluster_option
 from ioi_agent.cli.select import EXHAUSTIVE_HELP
 from ioi_agent.errors import IoiAgentError
 
@@ -82,6 +83,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", type=Path, help="report folder (default: the state folder)")
     p.add_argument("--sandbox", default="auto", choices=["auto", "docker", "bwrap"])
     p.add_argument("--jobs", type=int, default=None)
+    cluster_option(p)
     p.add_argument("--json", action="store_true", help="print the result document")
     p.set_defaults(handler=run)
 

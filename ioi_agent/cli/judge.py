@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ioi_agent.cluster.connect import CLUSTER_HELP
 from ioi_agent.judge.labels import label_expectation, label_satisfied, promise_label
 from ioi_agent.judge.results import JudgeReport
 from ioi_agent.judge.runner import Judge
@@ -18,8 +19,14 @@ from ioi_agent.packages import load_problem
 err = Console(stderr=True)
 
 
+def cluster_option(p: argparse.ArgumentParser) -> None:
+    """--cluster: every command that judges takes it; `cli.main` makes it the process's cluster."""
+    p.add_argument("--cluster", metavar="ADDRESS", help=CLUSTER_HELP)
+    p.set_defaults(cluster_judging=True)
+
+
 def judge_options(p: argparse.ArgumentParser) -> None:
-    """--sandbox, --time-limit and --jobs: every command that judges programs takes them."""
+    """--sandbox, --time-limit, --jobs and --cluster: every command that judges programs takes them."""
     p.add_argument(
         "--sandbox",
         choices=["auto", "docker", "bwrap"],
@@ -33,8 +40,12 @@ def judge_options(p: argparse.ArgumentParser) -> None:
         help="CPU seconds per test for packages that give no limit and have no accepted submissions",
     )
     p.add_argument(
-        "--jobs", type=int, metavar="N", help="parallel workers, one box each (default: one per core)"
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="parallel workers, one box each (default: one per core; with --cluster: one per node CPU)",
     )
+    cluster_option(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -4,6 +4,6 @@ Ray is optional (`pip install 'ioi-agent[ray]'`): nothing outside this package i
 `--cluster` (or IOI_AGENT_RAY_ADDRESS) every command runs on this machine exactly as before.
 """
 
-from ioi_agent.cluster.connect import ADDRESS_ENV, ClusterSession, cluster_address, connect
+from ioi_agent.cluster.connect import ADDRESS_ENV, ClusterSession, cluster_address, connect, use_cluster
 
-__all__ = ["ADDRESS_ENV", "ClusterSession", "cluster_address", "connect"]
+__all__ = ["ADDRESS_ENV", "ClusterSession", "cluster_address", "connect", "use_cluster"]

@@ -8,6 +8,7 @@ always comes from `--cluster` or IOI_AGENT_RAY_ADDRESS, and `local` starts a pri
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from dataclasses import dataclass
@@ -29,6 +30,19 @@ def cluster_address(arg: str | None) -> str | None:
     address = arg if arg is not None else os.environ.get(ADDRESS_ENV)
     address = (address or "").strip()
     return address or None
+
+
+def use_cluster(arg: str | None) -> str | None:
+    """Make the cluster asked for (`--cluster`, else the environment) the one every `Judge` of this
+    process, and of the processes it starts (the official grader), runs on: they read it from
+    IOI_AGENT_RAY_ADDRESS. A head that does not answer is one error line now, before any work."""
+    address = cluster_address(arg)
+    if address is None:
+        return None
+    if address != "local":
+        _check_reachable(address)
+    os.environ[ADDRESS_ENV] = address
+    return address
 
 
 def _import_ray() -> Any:
@@ -90,7 +104,14 @@ def connect(address: str, num_cpus: int | None = None) -> ClusterSession:
         return ClusterSession(address, ray, owned=False)
     # The working directory of the driver is not shipped to workers: they import ioi_agent from their own
     # installation (same version on every node, as with any Ray application).
-    init: dict[str, Any] = {"ignore_reinit_error": False, "log_to_driver": False, "include_dashboard": False}
+    # Ray's own INFO lines ("Connecting to existing Ray cluster ...") would interleave with the
+    # commands' output on stderr: warnings and errors only.
+    init: dict[str, Any] = {
+        "ignore_reinit_error": False,
+        "log_to_driver": False,
+        "include_dashboard": False,
+        "logging_level": logging.WARNING,
+    }
     if address == "local":
         ray.init(address="local", num_cpus=num_cpus, **init)
         return ClusterSession(address, ray, owned=True)

@@ -15,17 +15,22 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ioi_agent.cluster.connect import cluster_address
 from ioi_agent.errors import IoiAgentError
 from ioi_agent.judge.compile import CompiledProgram, Compiler, language_of
 from ioi_agent.judge.kattis_grader import run_grader
 from ioi_agent.judge.results import CompileInfo, JudgeReport, SubmissionResult, SubtaskResult, TestResult
 from ioi_agent.judge.store import ResultStore, StoredOutcome
-from ioi_agent.judge.strategies import strategy_for
+from ioi_agent.judge.strategies import Strategy, strategy_for
 from ioi_agent.judge.verdict import Verdict, worst
 from ioi_agent.packages.model import Group, Problem, Subtask, TaskType, TestCase
 from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend, file_digest
 from ioi_agent.scoring import ioi, kattis
+
+if TYPE_CHECKING:
+    from ioi_agent.cluster.remote_judge import RemoteJudging
 
 JUDGE_VERSION = "judge-v2"  # v2: batch outcomes carry the output hash (extra["output_sha256"])
 DEFAULT_NPROC = 16
@@ -47,31 +52,48 @@ class Judge:
         use_pch: bool = True,
         nproc: int | None = None,
         staging: str = "contestant",
+        cluster: str | None = None,
     ):
         """`nproc`: processes and threads a run may have (default: the package's, e.g. 1 for CMS, else
         DEFAULT_NPROC); `staging`: the trust level whose staging folder holds the inputs ("grader" for the
-        official grader's hidden tests: never staged where a policy-side judge's boxes look)."""
+        official grader's hidden tests: never staged where a policy-side judge's boxes look); `cluster`:
+        the address of a Ray cluster whose nodes compile and run (ioi_agent.cluster; None: the one
+        $IOI_AGENT_RAY_ADDRESS names, else none; "": none), everything else staying here."""
         self.problem = problem
-        self.backend, self.sandbox_message = choose_backend(sandbox)
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.cache = cache_root()
         self.store = store or ResultStore(self.cache / "results.sqlite")
         self.nproc = nproc or problem.limits.processes or DEFAULT_NPROC
-        memory_cap = max(4096, 2 * problem.limits.memory_mb * max(1, problem.num_processes) + 512)
-        # A Communication test takes one box per contestant process.
-        boxes = max(self.jobs, problem.num_processes)
-        self.pool = SandboxPool(
-            self.backend, boxes, memory_cap_mb=memory_cap, cache=self.cache, staging=staging
-        )
-        self.compiler = Compiler(self.pool, use_pch=use_pch)
-        self.strategy = strategy_for(problem)
+        self.strategy: Strategy = strategy_for(problem)
         self._inflight: dict[str, Future[StoredOutcome]] = {}
         self._checker_memo: tuple[tuple, str] | None = None
         self._inflight_lock = threading.Lock()
+        self.remote: RemoteJudging | None = None
+        self.node_startup_s: dict[str, float] = {}  # on a cluster: per node, seconds to a warm worker
+        address = cluster_address(cluster)
+        if address is None:
+            self.backend, self.sandbox_message = choose_backend(sandbox)
+            self.jobs = max(1, jobs or os.cpu_count() or 1)
+            memory_cap = max(4096, 2 * problem.limits.memory_mb * max(1, problem.num_processes) + 512)
+            # A Communication test takes one box per contestant process.
+            boxes = max(self.jobs, problem.num_processes)
+            self.pool = SandboxPool(
+                self.backend, boxes, memory_cap_mb=memory_cap, cache=self.cache, staging=staging
+            )
+            self.compiler = Compiler(self.pool, use_pch=use_pch)
+        else:
+            from ioi_agent.cluster.remote_judge import RemoteJudging  # Ray is imported only here
+
+            self.remote = RemoteJudging(address, self, sandbox=sandbox, use_pch=use_pch, staging=staging)
+            self.strategy = self.remote.strategy
+            self.jobs = self.remote.slots  # one thread per call in flight: the fleet's backpressure
+            self.sandbox_message = self.remote.message
+            self.pool = self.remote.files
         try:
             self.time_limit = self._resolve_time_limit(time_limit)
+            if self.remote is not None:
+                self.node_startup_s = self.remote.warm()
         except BaseException:
-            self.pool.close()  # the boxes were started already: do not leave them behind
+            self.close()  # the boxes (or the cluster's workers) were started already: do not leave them
             raise
 
     # --- limits ---------------------------------------------------------------------------------
@@ -132,6 +154,8 @@ class Judge:
     # --- running --------------------------------------------------------------------------------
 
     def compile(self, source: Path) -> CompiledProgram:
+        if self.remote is not None:
+            return self.remote.compile(source)
         if self.problem.task_type == TaskType.OUTPUT_ONLY:
             ok = source.is_dir()
             return CompiledProgram(
@@ -456,7 +480,10 @@ class Judge:
         try:
             self.store.flush()
         finally:
-            self.pool.close()
+            if self.remote is not None:
+                self.remote.close()
+            else:
+                self.pool.close()
 
     def __enter__(self) -> Judge:
         return self

@@ -154,7 +154,9 @@ def build_matrix(
     return matrix
 
 
-def prejudge(judge: Judge, problem: Problem, inputs: GeneratedInputs, candidates: list[Candidate]) -> RunCount:
+def prejudge(
+    judge: Judge, problem: Problem, inputs: GeneratedInputs, candidates: list[Candidate]
+) -> RunCount:
     """Run now what `build_matrix` will read of these candidates whatever the rest of the pool is: public
     examples, and the generated inputs of the subtasks whose examples they pass (pipeline.py, while the
     model still samples). The outcomes land in the judge's store, where `build_matrix` finds them;

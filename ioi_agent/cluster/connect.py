@@ -12,6 +12,7 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ioi_agent.errors import IoiAgentError
@@ -74,6 +75,19 @@ def _check_reachable(address: str) -> None:
         ) from None
 
 
+def _join_fix(message: str) -> str:
+    """What to try when joining failed. Recent Ray starts a head with token authentication by itself when
+    ~/.ray/auth_token exists (any earlier private cluster writes it), while a driver only sends a token
+    when RAY_AUTH_MODE=token: the mismatch fails with a plain connection error."""
+    token_file = Path.home() / ".ray" / "auth_token"
+    if "auth" in message.lower() or (token_file.is_file() and not os.environ.get("RAY_AUTH_MODE")):
+        return (
+            "if the head uses token authentication, run with RAY_AUTH_MODE=token and its token in "
+            f"RAY_AUTH_TOKEN or {token_file}; else check that the head runs the same Ray and Python versions"
+        )
+    return "check that the head runs the same Ray and Python versions as this machine"
+
+
 @dataclass
 class ClusterSession:
     """An open connection; `close()` disconnects (and stops the cluster when it was a private one)."""
@@ -123,7 +137,6 @@ def connect(address: str, num_cpus: int | None = None) -> ClusterSession:
     except Exception as exc:  # Ray raises ConnectionError, RuntimeError ... with long messages
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise IoiAgentError(
-            f"--cluster {address}: could not join the Ray cluster: {first} "
-            "(fix: check that the head runs the same Ray and Python versions as this machine)"
+            f"--cluster {address}: could not join the Ray cluster: {first} (fix: {_join_fix(first)})"
         ) from None
     return ClusterSession(address, ray, owned=False)

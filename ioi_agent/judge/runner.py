@@ -19,15 +19,16 @@ from typing import TYPE_CHECKING
 
 from ioi_agent.cluster.connect import cluster_address
 from ioi_agent.errors import IoiAgentError
+from ioi_agent.judge import aggregate
 from ioi_agent.judge.compile import CompiledProgram, Compiler, language_of
 from ioi_agent.judge.kattis_grader import run_grader
-from ioi_agent.judge.results import CompileInfo, JudgeReport, SubmissionResult, SubtaskResult, TestResult
+from ioi_agent.judge.results import JudgeReport, SubmissionResult, TestResult
 from ioi_agent.judge.store import ResultStore, StoredOutcome
 from ioi_agent.judge.strategies import Strategy, strategy_for
-from ioi_agent.judge.verdict import Verdict, worst
+from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Group, Problem, Subtask, TaskType, TestCase
 from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend, file_digest
-from ioi_agent.scoring import ioi, kattis
+from ioi_agent.scoring import ioi
 
 if TYPE_CHECKING:
     from ioi_agent.cluster.remote_judge import RemoteJudging
@@ -366,7 +367,7 @@ class Judge:
         results = []
         for i, (src, prog) in enumerate(zip(sources, programs, strict=True)):
             if not prog.ok:
-                results.append(self._compile_error(src, prog))
+                results.append(aggregate.compile_error(self.problem, src, prog))
                 continue
             per_subtask = {name: chains[(i, name)].result() for (j, name) in chains if j == i}
             results.append(self._aggregate(src, prog, per_subtask))
@@ -386,95 +387,23 @@ class Judge:
     def tests_to_run(self, n_sources: int) -> int:
         return n_sources * sum(len(s.tests) for s in self.problem.subtasks)
 
-    # --- aggregation ----------------------------------------------------------------------------
+    # --- aggregation (ioi_agent.judge.aggregate) -----------------------------------------------
 
-    def _compile_error(self, src: Path, prog: CompiledProgram) -> SubmissionResult:
-        """CE when the compiler rejected the source; JE when the box stopped the compilation."""
-        verdict = Verdict.JE if prog.box_failure else Verdict.CE
-        subtasks = [
-            SubtaskResult(name=s.name, points=s.points, score=0.0, verdict=verdict)
-            for s in self.problem.subtasks
-        ]
-        return SubmissionResult(
-            source=str(src),
-            verdict=verdict,
-            score=0.0,
-            subtasks=subtasks,
-            compile=CompileInfo(ok=False, message=prog.message),
-        )
+    def _run_grader(self, group: Group, lines: list[tuple[str, float]]) -> tuple[str, float, str]:
+        """A Kattis group's custom grader, run with this judge's cache."""
+        return run_grader(group.grader, group.grader_flags, lines, self.cache)
 
     def _subtask_score(self, subtask: Subtask, tests: list[TestResult]) -> float:
-        group = _find_group(self.problem, subtask.name)
-        if group is not None and self.problem.scoring:
-            return self._kattis_group_score(group, tests)
-        # CMS: a test's outcome is the checker's score when the run ended normally, 0 otherwise.
-        scores = {t.test: t.score if t.verdict == Verdict.AC else 0.0 for t in tests}
-        return ioi.subtask_score(
-            subtask.points, [scores.get(n) for n in subtask.tests], subtask.score_type, subtask.threshold
-        )
-
-    def _kattis_group_score(self, group: Group, tests: list[TestResult]) -> float:
-        """A Kattis group's score by the package's rules (scoring/kattis.py), its custom grader run here.
-
-        A grader that fails is a judge error: the subtask gets a JE line (score 0), never a verdict
-        charged to the program."""
-        failures: list[str] = []
-
-        def grade_custom(g: Group, lines: list[tuple[str, float]]) -> tuple[str, float]:
-            code, score, message = run_grader(g.grader, g.grader_flags, lines, self.cache)
-            if message:
-                failures.append(f"{g.name}: {message}")
-            return code, score
-
-        outcomes = {t.test: (t.verdict, t.score) for t in tests}
-        result = kattis.group_result(
-            group, outcomes, custom_score=self.problem.checker.writes_score, grade_custom=grade_custom
-        )
-        if failures:
-            tests.append(
-                TestResult(
-                    test=group.name,
-                    verdict=Verdict.JE,
-                    score=0.0,
-                    time_s=0.0,
-                    memory_mb=0.0,
-                    message="; ".join(failures)[:500],
-                )
-            )
-        return 0.0 if result is None or result[0] == Verdict.JE else result[1]
+        return aggregate.subtask_score(self.problem, subtask, tests, self._run_grader)
 
     def score_precision(self) -> int | None:
         """CMS's score_precision of the task (decimals of the scores it shows); None: no rounding."""
-        return getattr(self.problem, "score_precision", None)
+        return aggregate.score_precision(self.problem)
 
     def _aggregate(
         self, src: Path, prog: CompiledProgram, per_subtask: dict[str, list[TestResult]]
     ) -> SubmissionResult:
-        subtasks = []
-        all_tests: list[TestResult] = []
-        for st in self.problem.subtasks:
-            tests = per_subtask[st.name]
-            score = self._subtask_score(st, tests)  # may add a JE line (a custom grader that failed)
-            all_tests.extend(tests)
-            subtasks.append(
-                SubtaskResult(
-                    name=st.name,
-                    points=st.points,
-                    score=round(score, 6),
-                    verdict=worst(t.verdict for t in tests),
-                    tests=tests,
-                )
-            )
-        return SubmissionResult(
-            source=str(src),
-            verdict=worst(t.verdict for t in all_tests),
-            # Subtask scores stay unrounded (the task score adds the best ones up); CMS rounds the total.
-            score=round(ioi.submission_score({s.name: s.score for s in subtasks}, self.score_precision()), 6),
-            subtasks=subtasks,
-            compile=CompileInfo(ok=True, message=prog.message),
-            max_time_s=max((t.time_s for t in all_tests), default=0.0),
-            max_memory_mb=max((t.memory_mb for t in all_tests), default=0.0),
-        )
+        return aggregate.aggregate(self.problem, src, prog, per_subtask, self._run_grader)
 
     def close(self) -> None:
         try:
@@ -494,23 +423,6 @@ class Judge:
 
 class _NotRun(Exception):
     """A claimed test its series stopped before (after a failed run): whoever waits for it runs it."""
-
-
-def _find_group(problem: Problem, subtask_name: str):
-    if problem.groups is None:
-        return None
-    wanted = {f"secret/{subtask_name}", subtask_name}
-
-    def walk(group):
-        if group.name in wanted:
-            return group
-        for child in group.children:
-            found = walk(child)
-            if found is not None:
-                return found
-        return None
-
-    return walk(problem.groups)
 
 
 def file_or_dir_digest(path: Path) -> str:

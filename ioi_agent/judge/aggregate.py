@@ -1,0 +1,139 @@
+"""Score aggregation: a submission's test results turned into subtask scores and a submission result.
+
+Pure functions of the problem and the results, apart from a Kattis group's custom grader, which the
+caller runs (`RunGrader`): `Judge` runs it with its cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ioi_agent.judge.compile import CompiledProgram
+from ioi_agent.judge.results import CompileInfo, SubmissionResult, SubtaskResult, TestResult
+from ioi_agent.judge.verdict import Verdict, worst
+from ioi_agent.packages.model import Group, Problem, Subtask
+from ioi_agent.scoring import ioi, kattis
+
+# A Kattis group's custom grader run on its (verdict, score) lines: (verdict code, score, message),
+# the message empty unless the grader failed (`kattis_grader.run_grader`).
+RunGrader = Callable[[Group, list[tuple[str, float]]], tuple[str, float, str]]
+
+
+def compile_error(problem: Problem, src: Path, prog: CompiledProgram) -> SubmissionResult:
+    """CE when the compiler rejected the source; JE when the box stopped the compilation."""
+    verdict = Verdict.JE if prog.box_failure else Verdict.CE
+    subtasks = [
+        SubtaskResult(name=s.name, points=s.points, score=0.0, verdict=verdict) for s in problem.subtasks
+    ]
+    return SubmissionResult(
+        source=str(src),
+        verdict=verdict,
+        score=0.0,
+        subtasks=subtasks,
+        compile=CompileInfo(ok=False, message=prog.message),
+    )
+
+
+def subtask_score(
+    problem: Problem, subtask: Subtask, tests: list[TestResult], run_grader: RunGrader
+) -> float:
+    group = _find_group(problem, subtask.name)
+    if group is not None and problem.scoring:
+        return kattis_group_score(problem, group, tests, run_grader)
+    # CMS: a test's outcome is the checker's score when the run ended normally, 0 otherwise.
+    scores = {t.test: t.score if t.verdict == Verdict.AC else 0.0 for t in tests}
+    return ioi.subtask_score(
+        subtask.points, [scores.get(n) for n in subtask.tests], subtask.score_type, subtask.threshold
+    )
+
+
+def kattis_group_score(
+    problem: Problem, group: Group, tests: list[TestResult], run_grader: RunGrader
+) -> float:
+    """A Kattis group's score by the package's rules (scoring/kattis.py), its custom grader run here.
+
+    A grader that fails is a judge error: the subtask gets a JE line (score 0), never a verdict
+    charged to the program."""
+    failures: list[str] = []
+
+    def grade_custom(g: Group, lines: list[tuple[str, float]]) -> tuple[str, float]:
+        code, score, message = run_grader(g, lines)
+        if message:
+            failures.append(f"{g.name}: {message}")
+        return code, score
+
+    outcomes = {t.test: (t.verdict, t.score) for t in tests}
+    result = kattis.group_result(
+        group, outcomes, custom_score=problem.checker.writes_score, grade_custom=grade_custom
+    )
+    if failures:
+        tests.append(
+            TestResult(
+                test=group.name,
+                verdict=Verdict.JE,
+                score=0.0,
+                time_s=0.0,
+                memory_mb=0.0,
+                message="; ".join(failures)[:500],
+            )
+        )
+    return 0.0 if result is None or result[0] == Verdict.JE else result[1]
+
+
+def score_precision(problem: Problem) -> int | None:
+    """CMS's score_precision of the task (decimals of the scores it shows); None: no rounding."""
+    return getattr(problem, "score_precision", None)
+
+
+def aggregate(
+    problem: Problem,
+    src: Path,
+    prog: CompiledProgram,
+    per_subtask: dict[str, list[TestResult]],
+    run_grader: RunGrader,
+) -> SubmissionResult:
+    subtasks = []
+    all_tests: list[TestResult] = []
+    for st in problem.subtasks:
+        tests = per_subtask[st.name]
+        score = subtask_score(
+            problem, st, tests, run_grader
+        )  # may add a JE line (a custom grader that failed)
+        all_tests.extend(tests)
+        subtasks.append(
+            SubtaskResult(
+                name=st.name,
+                points=st.points,
+                score=round(score, 6),
+                verdict=worst(t.verdict for t in tests),
+                tests=tests,
+            )
+        )
+    return SubmissionResult(
+        source=str(src),
+        verdict=worst(t.verdict for t in all_tests),
+        # Subtask scores stay unrounded (the task score adds the best ones up); CMS rounds the total.
+        score=round(ioi.submission_score({s.name: s.score for s in subtasks}, score_precision(problem)), 6),
+        subtasks=subtasks,
+        compile=CompileInfo(ok=True, message=prog.message),
+        max_time_s=max((t.time_s for t in all_tests), default=0.0),
+        max_memory_mb=max((t.memory_mb for t in all_tests), default=0.0),
+    )
+
+
+def _find_group(problem: Problem, subtask_name: str) -> Group | None:
+    if problem.groups is None:
+        return None
+    wanted = {f"secret/{subtask_name}", subtask_name}
+
+    def walk(group: Group) -> Group | None:
+        if group.name in wanted:
+            return group
+        for child in group.children:
+            found = walk(child)
+            if found is not None:
+                return found
+        return None
+
+    return walk(problem.groups)

@@ -1,12 +1,14 @@
 """Round-based execution matrix vs exhaustive (issue 12 item 4): sandbox runs made, seconds, and whether
 every policy submits the same candidates.
 
-For each demo task, its pool (by default the shipped problems/demo/pool.jsonl: the labelled submissions plus
-the seeded mutants) is prepared round-based, then `exhaustive` with a fresh result store each (so both
+For each demo task, its pool (the shipped problems/demo/pool.jsonl: the labelled submissions, the
+generators and validators, and for postcard and ridge seeded mutants; `--mutants N` adds N more) is
+prepared round-based, then `exhaustive` with a fresh result store each (so both
 really run), and every policy is replayed with several seeds against the simulated grader: the two must
 submit exactly the same candidates (contenders.py says why they do).
 
-Run: python bench/matrix_rounds.py [--tasks postcard,ridge] [--inputs-per-subtask 32] [--labelled-only]
+Run: python bench/matrix_rounds.py [--tasks lanterns,solar,terraces] [--inputs-per-subtask 32] [--labelled-only]
+     [--mutants 100]
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ioi_agent.generation.mutants import run_mutants  # noqa: E402
 from ioi_agent.judge.store import ResultStore  # noqa: E402
 from ioi_agent.packages import load_problem  # noqa: E402
+from ioi_agent.selection.candidates import load_pool  # noqa: E402
 from ioi_agent.selection.evaluation import PreparedProblem, pool_for, prepare_problem  # noqa: E402
 from ioi_agent.selection.policies import POLICIES  # noqa: E402
 from ioi_agent.selection.tuning import selection_differences, sim_problem  # noqa: E402
@@ -43,11 +47,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--tasks", default="postcard,ridge")
+    parser.add_argument("--tasks", default="lanterns,solar,terraces")
     parser.add_argument("--inputs-per-subtask", type=int, default=32)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--labelled-only", action="store_true", help="leave the mutants out of the pool")
+    parser.add_argument(
+        "--labelled-only", action="store_true", help="leave the shipped mutants out of the pool"
+    )
+    parser.add_argument(
+        "--mutants",
+        type=int,
+        default=0,
+        help="add N seeded mutants of the task's programs (generation/mutants.py)",
+    )
     args = parser.parse_args()
     print(
         f"{'task':<10} {'cands':>5} {'progs':>5} {'runs':>7} {'exhaustive':>10} {'share':>6} "
@@ -58,6 +70,11 @@ def main() -> int:
         pool = pool_for(load_problem(package), [DEMO / "pool.jsonl"])
         if args.labelled_only:
             pool = pool.model_copy(update={"candidates": [c for c in pool.candidates if c.label]})
+        if args.mutants:
+            out = Path(tempfile.mkdtemp(prefix="matrix-rounds-mutants-")) / "mutants.jsonl"
+            run_mutants([load_problem(package)], args.mutants, out)
+            extra = load_pool(out, load_problem(package)).candidates
+            pool = pool.model_copy(update={"candidates": [*pool.candidates, *extra]})
         rounds, t_rounds = prepare(package, pool, args.inputs_per_subtask, args.jobs, False)
         full, t_full = prepare(package, pool, args.inputs_per_subtask, args.jobs, True)
         diffs = selection_differences(

@@ -29,6 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ioi_agent.judge.store import ResultStore  # noqa: E402
 from ioi_agent.packages import load_problem  # noqa: E402
 from ioi_agent.packages.model import Problem  # noqa: E402
 from ioi_agent.selection.arrays import (  # noqa: E402
@@ -125,7 +126,9 @@ def real(n: int, per_subtask: int) -> dict[str, object]:
         "inputs",
         lambda: generate_inputs(problem, pool, sandbox="auto", jobs=1, per_subtask=per_subtask, work=work),
     )
-    matrix = timed(stages, "compile+matrix", lambda: build_matrix(problem, pool, inputs, jobs=1))
+    # A fresh result store: runs cached by an earlier bench would make the per-run cost look free.
+    store = ResultStore(work / "results.sqlite")
+    matrix = timed(stages, "compile+matrix", lambda: build_matrix(problem, pool, inputs, jobs=1, store=store))
     arrays = matrix_arrays(matrix, list(dict.fromkeys(s for v in inputs.per_subtask.values() for s in v)))
     tests = len(problem.samples) + arrays.keys.shape[1]
     compiling = sum(e.compiled for e in matrix.executions.values())

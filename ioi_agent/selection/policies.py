@@ -83,8 +83,13 @@ class AlphaCodePolicy(OrderedPolicy):
         clusters += [[c] for c in kept if c not in clustered]
         clusters = sorted((cl for cl in clusters if cl), key=lambda cl: (-len(cl), rank[cl[0]]))
         order: list[str] = []
-        for depth in range(max((len(cl) for cl in clusters), default=0)):
-            order += [cl[depth] for cl in clusters if depth < len(cl)]
+        # Largest first, so the clusters still holding a member at `depth` are a prefix of the list: the
+        # pass costs the members, not depth × clusters (a 30,000-member cluster among 10,000 singletons).
+        reach = len(clusters)
+        for depth in range(len(clusters[0]) if clusters else 0):
+            while len(clusters[reach - 1]) <= depth:
+                reach -= 1
+            order += [cl[depth] for cl in clusters[:reach]]
         return order
 
 

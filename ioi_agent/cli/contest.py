@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from ioi_agent.cli.generate import add_backend_arguments, make_backend
 from ioi_agent.cli.judge import cluster_option
 from ioi_agent.cli.select import EXHAUSTIVE_HELP
+from ioi_agent.cluster.connect import cluster_address
 from ioi_agent.errors import IoiAgentError
 
 DESCRIPTION = """\
@@ -136,8 +137,15 @@ def run(args: argparse.Namespace) -> int:
         raise IoiAgentError("--submissions must be at least 1")
     source = CandidateSource(pool=demo_pool() if embedded else args.pool)
     if args.model:
+        session = None
+        address = cluster_address(args.cluster)
+        if address is not None and not args.endpoint:
+            # vLLM engines on the cluster too (one per GPU), sharing the judge's connection.
+            from ioi_agent.cluster.remote_judge import shared_session
+
+            session = shared_session(address)
         source = CandidateSource(
-            backend=make_backend(args),
+            backend=make_backend(args, session),
             options=GenerateOptions(
                 samples=args.samples,
                 per_subtask=True,

@@ -183,8 +183,8 @@ def _passes(tests: Tests) -> np.ndarray:
 
 def codet_array(passes: np.ndarray) -> np.ndarray:
     """codet_scores on a (candidates × tests) bool array: the same values, in row order."""
-    if passes.shape[1] == 0:
-        return np.zeros(passes.shape[0])
+    if passes.shape[0] == 0 or passes.shape[1] == 0:
+        return np.zeros(passes.shape[0])  # no candidate read (none compiled), or no test
     _, inverse, counts = np.unique(passes, axis=0, return_inverse=True, return_counts=True)
     raw = passes.sum(axis=1) * np.sqrt(counts[inverse.reshape(-1)].astype(np.float64))
     best = raw.max()

@@ -170,3 +170,14 @@ def test_codet_formula() -> None:
     got = codet_scores(passes)
     assert got == pytest.approx({"a": 1.0, "b": 2 * math.sqrt(2) / 3, "c": 2 * math.sqrt(2) / 3, "d": 0.0})
     assert codet_scores({"a": (False,), "b": (False,)}) == {"a": 0.0, "b": 0.0}
+
+
+def test_no_candidate_read_on_a_subtask_with_inputs() -> None:
+    """A pool where nothing compiles (a model writing noise) still has generated inputs: the agreement
+    features of zero rows are empty, not an error (found by a contest sampling from a random-weight model)."""
+    import numpy as np
+
+    from ioi_agent.selection.features import codet_array, mbr_array
+
+    assert codet_array(np.zeros((0, 4), dtype=bool)).shape == (0,)
+    assert mbr_array(np.zeros((0, 4), dtype=np.int64)).shape == (0,)

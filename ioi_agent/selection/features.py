@@ -61,7 +61,7 @@ from ioi_agent.selection.arrays import (
     input_order,
     matrix_arrays,
 )
-from ioi_agent.selection.contenders import relevant_samples
+from ioi_agent.selection.contenders import FULL, passes_samples, relevant_samples
 from ioi_agent.selection.model import (
     Candidate,
     CandidateExecution,
@@ -98,7 +98,6 @@ FEATURE_NAMES: list[str] = [
     "tests_log",
 ]
 
-FULL = 1.0 - 1e-9
 # CPython starts in 20-50 ms (more on a loaded machine), a C++ program in about 1 ms.
 STARTUP_ALLOWANCE_S = 0.1
 CRASHES = {RunStatus.RE, RunStatus.MLE, RunStatus.OLE}
@@ -298,7 +297,8 @@ def subtask_features(
                 {
                     "compiled": 1.0,
                     "public_pass_rate": sum(scores) / len(scores) if scores else 1.0,
-                    "public_all_passed": float(all(s >= FULL for s in scores)),
+                    # The contenders' own test (contenders.py): the two must never disagree.
+                    "public_all_passed": float(passes_samples(execution, samples)),
                     "public_count": float(len(samples)),
                     "crash_rate": crash / n if n else 0.0,
                     "timeout_rate": timeout / n if n else 0.0,

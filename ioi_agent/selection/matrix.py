@@ -322,7 +322,7 @@ def _execute(
                     owner = owner_of[cid]
                     if owner in futures and cid != owner:
                         builder.copy_row(row[owner], row[cid])
-                    out[cid] = (compiled[rep], publics.get(owner, {}) if compiled[rep].ok else {})
+                    out[cid] = (compiled[rep], heads[cid].public)
             if progress:
                 # Runs shared with a duplicate were not made: count them done for the progress bar.
                 shared = sum(len(m) for r, m in groups.items() if compiled[r].ok) - len(futures)

@@ -17,10 +17,12 @@ the group's peak, CPU time the group's usage (children not waited for included),
 is a memory verdict. Without them (no cgroup on the host), memory is RLIMIT_AS per process (the stack may
 grow up to it), the peak ru_maxrss, CPU time the waited-for process's. CPU time is polled, backed by
 RLIMIT_CPU; wall time by a deadline; output by RLIMIT_FSIZE; processes by RLIMIT_NPROC.
-Every run starts clean: after each request, once its processes are gone, /tmp, /dev/shm and /dev/mqueue
-are emptied, and every entry of the work folder that the request did not name (its files, working
-folders, arguments) is removed; if something cannot be removed the executor exits after replying, and the
-host starts a fresh box.
+Every run starts clean: after each request, once its processes are gone, every SysV IPC object of the
+box is removed, /tmp, /dev/shm and /dev/mqueue (POSIX message queues) are emptied, and every entry of the
+work folder that the request did not name (its files, working folders, arguments) is removed, all through
+directory fds that follow no link (boxtree.py). If something cannot be removed, or the sweep would take
+more than SWEEP_BUDGET entries, the reply says "dirty": true and the executor exits after it: the host
+replaces the box with a fresh one and a new work folder, never reusing the old.
 
 Programs are started by the spawn server `launch` (launch.c) next to this file: a small C process that
 forks each program as a child of this executor (CLONE_PARENT), sets its limits and files, and execs it.
@@ -43,12 +45,15 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import signal
 import stat
 import struct
 import sys
 import time
+
+# The tree remover shared with the host; -I keeps this folder off sys.path, and it is the executor's own.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import boxtree  # noqa: E402
 
 MIB = 1024 * 1024
 PAGE_TICKS = os.sysconf("SC_CLK_TCK")
@@ -74,6 +79,10 @@ CGROUP_STAGE = 6
 BOX_WORK = "/box/work"
 WORK_DIRS = ("out", "tmp", "run")  # the host's folders under the work folder
 SCRATCH_ROOTS = ("/tmp", "/dev/shm", "/dev/mqueue")
+SYSV_IPC = ("shm", "sem", "msg")  # /proc/sysvipc/<kind>: the box's IPC namespace's objects
+# Entries one sweep may remove: a run that left more (a million files, say) is not swept, its box is
+# replaced (a new box, a new work folder; the host removes the old one), so the reply is never late.
+SWEEP_BUDGET = 20000
 SERVER_FD_BASE = 10  # the slots' cgroup.procs files, as the spawn server holds them
 RECLAIM_ABOVE = 4 * MIB  # a finished run's charges above this (page cache, say) are dropped
 RECORD = struct.Struct("=5i")  # seq, index, pid, stage, errno
@@ -501,7 +510,7 @@ def _cleanup(pids: list[int]) -> None:
 
 
 def _clean_dir(path: str) -> None:
-    """Make `path` an empty folder of ours; cheap when a run left it empty, as most do."""
+    """Make `path` an empty folder of ours (mode 0755); cheap when a run left it empty, as most do."""
     try:  # the usual case: the last sweep removed it, one mkdir (mode 0755 under UMASK) makes it
         os.mkdir(path, 0o755)
         if UMASK & 0o755:
@@ -509,19 +518,16 @@ def _clean_dir(path: str) -> None:
         return
     except OSError:
         pass
+    parent, name = os.path.split(path)
+    fd = os.open(parent, boxtree.DIR_FLAGS & ~os.O_NOFOLLOW)
     try:
-        st = os.lstat(path)
-        if stat.S_ISDIR(st.st_mode):
-            if st.st_mode & 0o7777 == 0o755 and not os.listdir(path):
-                return
-            os.chmod(path, 0o755)  # a program may have taken away our own access to its folder
-        else:
-            os.unlink(path)  # a program replaced the folder (by a symbolic link, say)
-    except OSError:
-        pass
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(path, exist_ok=True)
-    os.chmod(path, 0o755)
+        if not boxtree.remove(fd, name, boxtree.Budget(SWEEP_BUDGET)):
+            STATE["dirty"] = True  # the host replaces this box after the reply
+            raise RuntimeError(f"cannot empty {path}: a program left it so")
+        os.mkdir(name, 0o755, dir_fd=fd)
+        os.chmod(name, 0o755, dir_fd=fd)
+    finally:
+        os.close(fd)
 
 
 def run_request(procs: list[dict]) -> list[dict]:
@@ -663,51 +669,9 @@ def _take_output(spec: dict, capture: int) -> str | None:
 
 
 def _remove(path: str) -> bool:
-    """Remove a file or a whole tree a program left, whatever modes it gave its folders; True when one
-    call did it (the caller need not look again)."""
-
-    def unlock(_func, failed: str, _exc) -> None:
-        try:
-            os.chmod(os.path.dirname(failed), 0o700)
-            if os.path.isdir(failed) and not os.path.islink(failed):
-                os.chmod(failed, 0o700)
-                shutil.rmtree(failed, ignore_errors=True)
-            else:
-                os.unlink(failed)
-        except OSError:
-            pass
-
-    try:  # most often an empty folder (a run's working folder) or a file: one call does it
-        os.rmdir(path)
-        return True
-    except NotADirectoryError:
-        try:
-            os.unlink(path)
-            return True
-        except FileNotFoundError:
-            return True
-        except OSError:
-            return False
-    except FileNotFoundError:
-        return True
-    except OSError:
-        pass
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    if stat.S_ISDIR(st.st_mode):
-        try:
-            os.chmod(path, 0o700)
-        except OSError:
-            pass
-        shutil.rmtree(path, onerror=unlock)
-    else:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-    return False
+    """Remove a file or a whole tree a program left, whatever it made of it (`boxtree`: fds only, no
+    link followed, folders it closed to us reopened, any depth); True when it is gone."""
+    return boxtree.remove_path(path, boxtree.Budget(SWEEP_BUDGET))
 
 
 def _named(procs: list[dict]) -> set[str]:
@@ -725,53 +689,107 @@ def _named(procs: list[dict]) -> set[str]:
 
 
 def _sweep(procs: list[dict]) -> bool:
-    """Leave nothing of this request for the next: empty the box's scratch file systems and remove what
-    the request did not name from the work folder. True when all is clean."""
-    clean = True
+    """Leave nothing of this request for the next: remove the SysV IPC objects its programs made, empty
+    the box's scratch file systems and remove what the request did not name from the work folder. True
+    when all is clean; False (the box is then replaced) when something stays or the sweep would take
+    more than SWEEP_BUDGET entries."""
+    budget = boxtree.Budget(SWEEP_BUDGET)
+    clean = _remove_ipc()
     for root in SCRATCH_ROOTS:
         try:
-            entries = os.listdir(root)
+            fd = os.open(root, boxtree.DIR_FLAGS)
         except OSError:
-            continue
-        # The usual case: nothing there, or only the run's empty working folder (one rmdir).
-        if all([_remove(os.path.join(root, name)) for name in entries]):
-            continue
+            continue  # not mounted in this box
         try:
-            clean = clean and not os.listdir(root)
-        except OSError:
-            pass
-    named = _named(procs)
+            clean = boxtree.clear(fd, budget) and clean
+        finally:
+            os.close(fd)
     try:
-        top = list(os.scandir(BOX_WORK))
+        top = os.open(BOX_WORK, boxtree.DIR_FLAGS)
     except FileNotFoundError:
         return clean
     except OSError:
         return False
-    present = set()
-    for entry in top:
-        name, path = entry.name, entry.path
-        # scandir's entry types come from the directory itself (d_type): no stat per entry.
-        if name not in WORK_DIRS or not entry.is_dir(follow_symlinks=False):
-            _remove(path)
-            continue
-        try:
-            if entry.stat(follow_symlinks=False).st_mode & 0o7777 != 0o755:
-                os.chmod(path, 0o755)
-            entries = os.listdir(path)
-        except OSError:
-            clean = False
-            continue
-        present.add(name)
-        for item in entries:
-            if f"{name}/{item}" not in named and not _remove(os.path.join(path, item)):
-                clean = clean and not os.path.lexists(os.path.join(path, item))
+    try:
+        return _sweep_work(top, _named(procs), budget) and clean
+    finally:
+        os.close(top)
+
+
+def _sweep_work(top: int, named: set[str], budget: boxtree.Budget) -> bool:
+    """The work folder's part of the sweep: its own folders (WORK_DIRS) stay, emptied but for what the
+    request named; anything else at the top goes. As root the top is the host's and read-only to the box,
+    so a program can add nothing there; as the judge's own uid it may, and this removes it."""
+    clean = True
+    try:
+        if os.fstat(top).st_uid == os.getuid():  # the judge's own uid: a program may have locked the top
+            _mode(top, 0o755)
+        strays = [name for name in os.listdir(top) if name not in WORK_DIRS]
+    except OSError:
+        return False
+    for name in strays:
+        clean = boxtree.remove(top, name, budget) and clean
     for name in WORK_DIRS:
-        if name not in present:
+        fd = boxtree.open_dir(top, name)
+        if fd is None:  # gone, or something else in its place (a link, a file)
             try:
-                os.mkdir(os.path.join(BOX_WORK, name), 0o755)
+                boxtree.remove(top, name, budget)
+                os.mkdir(name, 0o755, dir_fd=top)
+                os.chmod(name, 0o755, dir_fd=top)
             except OSError:
                 clean = False
+            continue
+        try:
+            _mode(fd, 0o755)
+            for item in os.listdir(fd):
+                if f"{name}/{item}" not in named:
+                    clean = boxtree.remove(fd, item, budget) and clean
+        except OSError:
+            clean = False
+        finally:
+            os.close(fd)
     return clean
+
+
+def _mode(fd: int, mode: int) -> None:
+    try:
+        if os.fstat(fd).st_mode & 0o7777 != mode:
+            os.fchmod(fd, mode)
+    except OSError:
+        pass
+
+
+def _remove_ipc() -> bool:
+    """Remove every SysV shared memory segment, semaphore set and message queue of the box: they outlive
+    the programs that made them (the box keeps one IPC namespace for its life), a segment stays charged
+    to the memory cgroup of the run that touched it, and the next run could read them. Every object was
+    made by a program of this box's uid, so IPC_RMID is ours to call. POSIX message queues are files of
+    /dev/mqueue, emptied as a scratch root. True when none is left."""
+    found = []
+    for kind in SYSV_IPC:
+        try:
+            fd = os.open(f"/proc/sysvipc/{kind}", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            data = b""
+            while chunk := os.read(fd, 65536):
+                data += chunk
+        finally:
+            os.close(fd)
+        found += [(kind, int(line.split()[1])) for line in data.splitlines()[1:] if line.strip()]
+    if not found:
+        return True  # the usual case: two reads, no ctypes
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    ipc_rmid = 0
+    calls = {
+        "shm": lambda ident: libc.shmctl(ident, ipc_rmid, None),
+        "sem": lambda ident: libc.semctl(ident, 0, ipc_rmid),
+        "msg": lambda ident: libc.msgctl(ident, ipc_rmid, None),
+    }
+    return all(calls[kind](ident) == 0 for kind, ident in found)
 
 
 def _result(state: dict, start: float, measure: dict | None) -> dict:
@@ -909,6 +927,8 @@ def main() -> None:
             reply = {"id": req_id, "error": f"{type(exc).__name__}: {exc}"}
         for fd in fds:  # files nobody asked for
             os.close(fd)
+        if STATE["dirty"]:
+            reply["dirty"] = True  # the host replaces this box: a new one, with a new work folder
         channel.write(reply)
         if STATE["dirty"]:
             return  # the host starts a fresh box for the next request

@@ -10,41 +10,14 @@ regular file, and copies at most `cap` bytes into a file of its own that checker
 from __future__ import annotations
 
 import os
-import stat
 import uuid
 from pathlib import Path
 
 from ioi_agent.sandbox import SandboxPool
 from ioi_agent.sandbox.base import BOX_WORK, ProcResult, ProcSpec
+from ioi_agent.sandbox.hostfs import open_below, remove_below
 
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-
-
-def open_below(root: Path, relative: str) -> int | None:
-    """An fd of the regular file `root/relative`, or None when any component is missing, a link, or
-    the file is not a regular file."""
-    parts = [p for p in relative.split("/") if p]
-    if not parts or any(p in (".", "..") for p in parts):
-        return None
-    try:
-        fd = os.open(root, _DIR_FLAGS)
-    except OSError:
-        return None
-    try:
-        for part in parts[:-1]:
-            nxt = os.open(part, _DIR_FLAGS, dir_fd=fd)
-            os.close(fd)
-            fd = nxt
-        file_fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=fd)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if not stat.S_ISREG(os.fstat(file_fd).st_mode):
-        os.close(file_fd)
-        return None
-    return file_fd
+__all__ = ["copy_out", "open_below", "read_out", "remove_below", "run_captured", "run_for_output"]
 
 
 def read_out(root: Path, relative: str, cap: int) -> bytes | None:
@@ -104,10 +77,7 @@ def run_for_output(pool: SandboxPool, spec: ProcSpec, cap: int) -> tuple[ProcRes
             data = read_out(box.work, out_rel, cap)
         finally:
             for rel in (out_rel, err_rel):
-                try:
-                    os.unlink(box.work / rel)
-                except FileNotFoundError:
-                    pass
+                remove_below(box.work, rel)  # a folder or a FIFO where the file was goes too
     return result, data or b""
 
 
@@ -141,8 +111,5 @@ def run_series_for_output(
         finally:
             for name in left:
                 for suffix in ("out", "err"):
-                    try:
-                        os.unlink(box.work / "out" / f"{name}.{suffix}")
-                    except FileNotFoundError:
-                        pass
+                    remove_below(box.work, f"out/{name}.{suffix}")
     return out

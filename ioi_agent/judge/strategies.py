@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ioi_agent.judge.boxfiles import read_out, run_for_output, run_series_for_output
+from ioi_agent.judge.boxfiles import copy_out, read_out, remove_below, run_for_output, run_series_for_output
 from ioi_agent.judge.checkers import (
     KATTIS_AC,
     KATTIS_WA,
@@ -104,6 +104,7 @@ class Scratch:
 
     def __init__(self, box: Box):
         self.name = uuid.uuid4().hex[:12]
+        self.work = box.work
         self.host = box.work / "out" / self.name
         self.box = f"{BOX_WORK}/out/{self.name}"
         self.host.mkdir(parents=True)
@@ -122,7 +123,7 @@ class Scratch:
         return path, f"{self.box}/{name}"
 
     def remove(self) -> None:
-        shutil.rmtree(self.host, ignore_errors=True)
+        remove_below(self.work, f"out/{self.name}")  # whatever the program made of it; never raises
 
 
 class Strategy(ABC):
@@ -370,10 +371,8 @@ class MultiPassStrategy(Strategy):
                         )
                         result = box.run([spec])[0]
                         output = feedback / "team_output"
-                        if (scratch.host / "out").exists():
-                            shutil.copyfile(scratch.host / "out", output)
-                        else:
-                            output.write_bytes(b"")
+                        cap = judge.problem.limits.output_mb << 20
+                        copy_out(box.work, f"out/{scratch.name}/out", output, cap)  # no link followed
                     finally:
                         scratch.remove()
                 total_time, peak = max(total_time, result.cpu_s), max(peak, result.peak_mb)

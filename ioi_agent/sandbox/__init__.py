@@ -21,6 +21,7 @@ from ioi_agent.sandbox import cgroups
 from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
 from ioi_agent.sandbox.bwrap import BwrapBackend
 from ioi_agent.sandbox.docker import DockerBackend
+from ioi_agent.sandbox.hostfs import remove_tree
 from ioi_agent.sandbox.trusted_box import share_with_trusted, trusted_box_line
 
 __all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "cache_root", "choose_backend"]
@@ -47,7 +48,7 @@ def stage_executor(cache: Path) -> Path:
     source = executor_dir()
     texts = {
         name: (source / name).read_bytes()
-        for name in ("executor.py", "launch.c")
+        for name in ("executor.py", "boxtree.py", "launch.c")
         if (source / name).is_file()
     }
     folder = cache / "executor" / hashlib.sha256(b"".join(texts.values())).hexdigest()[:16]
@@ -62,10 +63,11 @@ def stage_executor(cache: Path) -> Path:
             if built.returncode == 0:
                 os.chmod(part, 0o755)
                 os.replace(part, folder / "launch")
-        tmp = folder / f"executor.py.{os.getpid()}"
-        tmp.write_bytes(texts["executor.py"])
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, folder / "executor.py")
+        for name in ("boxtree.py", "executor.py"):  # executor.py last: its presence means staged
+            tmp = folder / f"{name}.{os.getpid()}"
+            tmp.write_bytes(texts[name])
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, folder / name)
     for p in (folder.parent, folder):
         os.chmod(p, 0o755)
     return folder
@@ -196,8 +198,11 @@ class SandboxPool:
 
     @contextmanager
     def box(self) -> Iterator[Box]:
+        """Lend a box, live and clean: one that must be replaced (its executor exited, or could not
+        sweep) is restarted with a new work folder first, before the caller places anything in it."""
         box = self._free.get()
         try:
+            box.ready()
             yield box
         finally:
             self._free.put(box)
@@ -228,7 +233,8 @@ class SandboxPool:
                 box.groups.close()
         if self.groups is not None:
             self.groups.close()
-        shutil.rmtree(self.session, ignore_errors=True)
+        # Everything under it was made by boxes or for them: removed by fd walks that follow nothing.
+        remove_tree(self.session)
         if self._uid_lock is not None:  # the boxes are gone: their uids are free for another judge
             os.close(self._uid_lock)
             self._uid_lock = None

@@ -8,7 +8,11 @@ Every box sees the same three folders at the same box paths:
   /box/in   read-only, not listable: test inputs under unguessable names (a keyed hash of the content),
             so a run opens only the input it was given (never the answers)
   /box/bin  read-only: compiled programs, content-addressed
-  /box/work read-write: this box's own scratch (program outputs, compile output, FIFOs)
+  /box/work this box's own scratch: its top belongs to the judge (as root, not writable by the box), its
+            folders run/, out/ and tmp/ to the box (program outputs, compile output, FIFOs). Each start
+            of a box gets a new work folder made by the host: a box whose executor could not sweep what
+            a program left (it says so in its reply, then exits) is replaced, never reused, and the host
+            removes the old folder only through `hostfs` (fd walks that follow nothing).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import array
 import json
 import os
 import select
-import shutil
 import socket
 import struct
 import subprocess
@@ -40,6 +43,8 @@ BOX_WORK = "/box/work"
 BOX_EXECUTOR = "/box/executor"
 BASE_UID = 10000  # box i runs as uid BASE_UID + i, so one box's process count never starves another
 CONTROL_SOCKET = ".executor.sock"  # under the box's work folder, only until the executor has connected
+WORK_SUBDIRS = ("run", "out", "tmp")  # the box's own folders under its work folder
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 START_TIMEOUT_S = 120.0
 REPLY_MARGIN_S = 30.0  # beyond a request's longest wall clock, how long the host waits for the reply
 
@@ -112,7 +117,10 @@ class Box(ABC):
     def __init__(self, index: int, mounts: Mounts, work: Path, memory_cap_mb: int):
         self.index = index
         self.mounts = mounts
+        self.home = work  # each start's work folder is a new one beside it: home.1, home.2, ...
         self.work = work
+        self._starts = 0
+        self._stale = False  # the executor said it exits after its reply: a sweep it could not finish
         self.memory_cap_mb = memory_cap_mb
         self.uid = BASE_UID + index if os.geteuid() == 0 else os.geteuid()
         self.proc: subprocess.Popen[str] | None = None
@@ -131,12 +139,10 @@ class Box(ABC):
         return {}
 
     def start(self) -> None:
-        self.work.mkdir(parents=True, exist_ok=True)
-        for sub in ("run", "out", "tmp"):
-            (self.work / sub).mkdir(exist_ok=True)
-        if os.geteuid() == 0:
-            for path in [self.work, *self.work.iterdir()]:
-                os.chown(path, self.uid, self.uid)
+        if self._starts:
+            self._retire()
+        self.work = self._fresh_work()
+        self._stale = False
         command = self.command()
         wants_socket = self.relayed_stdio or self.groups is not None
         listener = self._listen() if wants_socket and self._socket_fits() else None
@@ -168,6 +174,50 @@ class Box(ABC):
         if not info.get("ready"):
             raise SandboxError(f"{self.backend}: unexpected greeting from the box: {hello!r}")
 
+    def _fresh_work(self) -> Path:
+        """A new work folder for this start, made by the host before the box exists: nothing in it was
+        made by a program, so nothing in it needs a chown that could follow a planted link. The top
+        stays the judge's (mode 0755); only run/, out/ and tmp/ go to the box's uid."""
+        self.home.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            self._starts += 1
+            path = self.home.with_name(f"{self.home.name}.{self._starts}")
+            try:
+                os.mkdir(path, 0o755)
+                break
+            except FileExistsError:
+                continue  # never a folder that exists: it may be an old one
+        os.chmod(path, 0o755)  # whatever the umask
+        fd = os.open(path, _DIR_FLAGS)
+        try:
+            for sub in WORK_SUBDIRS:
+                os.mkdir(sub, 0o755, dir_fd=fd)
+                sub_fd = os.open(sub, _DIR_FLAGS, dir_fd=fd)
+                try:
+                    os.fchmod(sub_fd, 0o755)
+                    if os.geteuid() == 0:
+                        os.fchown(sub_fd, self.uid, self.uid)
+                finally:
+                    os.close(sub_fd)
+        finally:
+            os.close(fd)
+        return path
+
+    def _retire(self) -> None:
+        """Remove the last start's work folder (its box is closed); what cannot be removed stays under
+        the session folder, which the pool removes at close with the same walk."""
+        from ioi_agent.sandbox.hostfs import remove_tree  # it builds on this module
+
+        remove_tree(self.work)
+
+    def ready(self) -> None:
+        """A live box with a clean work folder: one whose executor is gone, or said it is going (it
+        could not sweep what a run left), is replaced by a fresh box with a new work folder. Called
+        before anything is placed in the box (the pool calls it when lending a box)."""
+        if self._stale or not self.alive():
+            self.close()
+            self.start()
+
     def _fail_start(self, why: str) -> None:
         err = ""
         if self.proc is not None and self.proc.stderr:
@@ -182,12 +232,11 @@ class Box(ABC):
         return len(os.fsencode(self.work / CONTROL_SOCKET)) < 108
 
     def _listen(self) -> socket.socket:
-        path = self.work / CONTROL_SOCKET
-        path.unlink(missing_ok=True)
+        path = self.work / CONTROL_SOCKET  # in a work folder just made: nothing planted there
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         listener.bind(str(path))
         if os.geteuid() == 0:
-            os.chown(path, self.uid, self.uid)
+            os.chown(path, self.uid, self.uid, follow_symlinks=False)
         os.chmod(path, 0o600)
         listener.listen(1)
         listener.settimeout(0.2)
@@ -226,9 +275,7 @@ class Box(ABC):
         """Run the processes concurrently; restarts a dead box once before reporting a sandbox error."""
         with self._lock:
             for attempt in range(2):
-                if not self.alive():
-                    self.close()
-                    self.start()
+                self.ready()
                 try:
                     self._send_groups(len(procs))
                     results = self._request(procs)
@@ -252,9 +299,7 @@ class Box(ABC):
             procs = procs[:1]  # a slot whose peak cannot be reset takes one run, then a fresh group
         with self._lock:
             for attempt in range(2):
-                if not self.alive():
-                    self.close()
-                    self.start()
+                self.ready()
                 try:
                     self._send_groups(1)
                     request = {"series": [p.model_dump() for p in procs], "capture": capture}
@@ -344,6 +389,8 @@ class Box(ABC):
         if not line:
             raise BrokenPipeError
         reply = json.loads(line)
+        if reply.get("dirty"):
+            self._stale = True  # the executor exits after this reply: the next request gets a fresh box
         if "error" in reply:
             raise SandboxError(f"{self.backend}: executor error: {reply['error']}")
         return reply["results"]
@@ -372,19 +419,33 @@ class Box(ABC):
             self.proc = None
 
     def clear_work(self) -> None:
-        """Empty the box's scratch folders (host side, between requests that leave files)."""
-        for sub in ("out", "tmp"):
-            path = self.work / sub
-            shutil.rmtree(path, ignore_errors=True)
-            path.mkdir(exist_ok=True)
-            if os.geteuid() == 0:
-                os.chown(path, self.uid, self.uid)
+        """Empty the box's scratch folders from the host side (between requests; the executor sweeps
+        after each request itself), through fds only: a box folder that cannot be emptied so marks the
+        box for replacement."""
+        from ioi_agent.sandbox.hostfs import boxtree
+
+        top = os.open(self.work, _DIR_FLAGS)
+        try:
+            for sub in ("out", "tmp"):
+                fd = boxtree.open_dir(top, sub)
+                if fd is None:
+                    self._stale = True
+                    continue
+                try:
+                    if not boxtree.clear(fd):
+                        self._stale = True
+                finally:
+                    os.close(fd)
+        finally:
+            os.close(top)
 
     def host_path(self, box_path: str) -> Path:
-        """Map a path under /box/work to the host."""
-        if not box_path.startswith(BOX_WORK):
+        """The host name of a path under /box/work: a name only; open what a box made through
+        `hostfs` (a path below the work folder may cross a link the program planted)."""
+        relative = box_path[len(BOX_WORK) :] if box_path.startswith(BOX_WORK + "/") else None
+        if relative is None or any(p in (".", "..") for p in relative.split("/")):
             raise ValueError(box_path)
-        return self.work / box_path[len(BOX_WORK) :].lstrip("/")
+        return self.work / relative.lstrip("/")
 
 
 class Backend(ABC):

@@ -67,6 +67,10 @@ class BwrapBox(Box):
             "/proc",
             "--dev",
             "/dev",
+            # The box's POSIX message queues, listed so the executor can empty them after each run (they
+            # live as long as the box's IPC namespace, mounted or not).
+            "--mqueue",
+            "/dev/mqueue",
             "--size",
             str(TMP_SIZE),
             "--tmpfs",

@@ -117,9 +117,10 @@ def plain_box(sandbox_name: str) -> Iterator[Box]:
     with SandboxPool(backend, 1) as pool:
         plain = pool.mounts.executor.parent / f"plain-{os.getpid()}"
         plain.mkdir(exist_ok=True)
-        shutil.copyfile(pool.mounts.executor / "executor.py", plain / "executor.py")
         os.chmod(plain, 0o755)
-        os.chmod(plain / "executor.py", 0o644)
+        for name in ("executor.py", "boxtree.py"):  # the executor and its tree remover, no launch
+            shutil.copyfile(pool.mounts.executor / name, plain / name)
+            os.chmod(plain / name, 0o644)
         b = backend.make_box(
             1, dataclasses.replace(pool.mounts, executor=plain), pool.session / "plain", 4096
         )

@@ -82,7 +82,7 @@ SCRATCH_ROOTS = ("/tmp", "/dev/shm", "/dev/mqueue")
 SYSV_IPC = ("shm", "sem", "msg")  # /proc/sysvipc/<kind>: the box's IPC namespace's objects
 # Entries one sweep may remove: a run that left more (a million files, say) is not swept, its box is
 # replaced (a new box, a new work folder; the host removes the old one), so the reply is never late.
-SWEEP_BUDGET = 20000
+SWEEP_BUDGET = 10000
 SERVER_FD_BASE = 10  # the slots' cgroup.procs files, as the spawn server holds them
 RECLAIM_ABOVE = 4 * MIB  # a finished run's charges above this (page cache, say) are dropped
 RECORD = struct.Struct("=5i")  # seq, index, pid, stage, errno
@@ -171,8 +171,13 @@ class Groups:
         if slot.get("limit") != limit:
             if self.version == 1:
                 value = str(limit) if limit else "-1"
+                known = slot.get("limit")
+                if known is None and "memsw" in slot:
+                    # A new executor (a replaced box) does not know the limits the last one left on
+                    # this slot: lift memsw first, so that either order below is valid.
+                    _write(slot["memsw"], "-1")
                 # memsw (memory + swap) may never be below memory: lower memory first, raise it last.
-                lower = bool(limit) and limit < (slot.get("limit") or 1 << 62)
+                lower = bool(limit) and limit < (known or 1 << 62)
                 order = ["max", "memsw"] if lower else ["memsw", "max"]
                 for key in order:
                     if key in slot:

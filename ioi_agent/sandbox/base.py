@@ -28,6 +28,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from binascii import a2b_base64
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -46,6 +47,10 @@ CONTROL_SOCKET = ".executor.sock"  # under the box's work folder, only until the
 WORK_SUBDIRS = ("run", "out", "tmp")  # the box's own folders under its work folder
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 START_TIMEOUT_S = 120.0
+# Boxes are started from this one thread, which lives as long as the judge: bubblewrap's
+# --die-with-parent is PR_SET_PDEATHSIG, which fires when the *thread* that forked it ends, so a box
+# replaced from a worker thread would be killed when that worker's pool shuts down.
+_STARTER = ThreadPoolExecutor(1, thread_name_prefix="box-start")
 REPLY_MARGIN_S = 30.0  # beyond a request's longest wall clock, how long the host waits for the reply
 
 
@@ -150,7 +155,8 @@ class Box(ABC):
         if listener is not None:
             command = [*command, "--connect", f"{BOX_WORK}/{CONTROL_SOCKET}"]
         try:
-            self.proc = subprocess.Popen(
+            self.proc = _STARTER.submit(
+                subprocess.Popen,
                 command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
@@ -158,7 +164,7 @@ class Box(ABC):
                 text=True,
                 bufsize=1,
                 **self.popen_kwargs(),
-            )
+            ).result()
         except OSError as exc:
             if listener is not None:
                 listener.close()

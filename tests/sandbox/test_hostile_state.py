@@ -62,11 +62,12 @@ def work_attacks(bait: Path) -> dict[str, str]:
             + SUM,
             plant,
         ),
-        # More entries than a sweep takes: the box is replaced instead, and the old folder removed.
+        # More entries than a sweep takes (in the box's /tmp, a tmpfs: quick to make on any machine),
+        # links and a closed folder in its work folder: the box is replaced, its old folder removed.
         "many_entries.cpp": program(
-            'mkdir("/box/work/tmp/many", 0755); plant("/box/work/tmp/many");'
-            'for (int i = 0; i < 12000; i++) { FILE* f = fopen(("/box/work/tmp/many/" + std::to_string(i)).c_str(), "w"); if (f) fclose(f); }'
-            'chmod("/box/work/tmp/many", 0555); chmod("/box/work/tmp", 0555);' + SUM,
+            'plant("/box/work/tmp"); mkdir("/tmp/many", 0755);'
+            'for (int i = 0; i < 12000; i++) close(open(("/tmp/many/" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0600));'
+            'chmod("/tmp/many", 0555); chmod("/box/work/tmp", 0555);' + SUM,
             plant,
         ),
         # A chain of folders far deeper than a recursion or a path allows, each closed to its owner on

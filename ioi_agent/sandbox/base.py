@@ -36,7 +36,9 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from ioi_agent.errors import SandboxError
+from ioi_agent.sandbox import workdir
 from ioi_agent.sandbox.cgroups import BoxGroups
+from ioi_agent.sandbox.hostfs import remove_tree
 
 BOX_IN = "/box/in"
 BOX_BIN = "/box/bin"
@@ -44,8 +46,6 @@ BOX_WORK = "/box/work"
 BOX_EXECUTOR = "/box/executor"
 BASE_UID = 10000  # box i runs as uid BASE_UID + i, so one box's process count never starves another
 CONTROL_SOCKET = ".executor.sock"  # under the box's work folder, only until the executor has connected
-WORK_SUBDIRS = ("run", "out", "tmp")  # the box's own folders under its work folder
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 START_TIMEOUT_S = 120.0
 # Boxes are started from this one thread, which lives as long as the judge: bubblewrap's
 # --die-with-parent is PR_SET_PDEATHSIG, which fires when the *thread* that forked it ends, so a box
@@ -145,8 +145,8 @@ class Box(ABC):
 
     def start(self) -> None:
         if self._starts:
-            self._retire()
-        self.work = self._fresh_work()
+            remove_tree(self.work)  # the last start's folder: its box is closed
+        self.work, self._starts = workdir.fresh(self.home, self._starts, self.uid)
         self._stale = False
         command = self.command()
         wants_socket = self.relayed_stdio or self.groups is not None
@@ -179,42 +179,6 @@ class Box(ABC):
         info = json.loads(hello)
         if not info.get("ready"):
             raise SandboxError(f"{self.backend}: unexpected greeting from the box: {hello!r}")
-
-    def _fresh_work(self) -> Path:
-        """A new work folder for this start, made by the host before the box exists: nothing in it was
-        made by a program, so nothing in it needs a chown that could follow a planted link. The top
-        stays the judge's (mode 0755); only run/, out/ and tmp/ go to the box's uid."""
-        self.home.parent.mkdir(parents=True, exist_ok=True)
-        while True:
-            self._starts += 1
-            path = self.home.with_name(f"{self.home.name}.{self._starts}")
-            try:
-                os.mkdir(path, 0o755)
-                break
-            except FileExistsError:
-                continue  # never a folder that exists: it may be an old one
-        os.chmod(path, 0o755)  # whatever the umask
-        fd = os.open(path, _DIR_FLAGS)
-        try:
-            for sub in WORK_SUBDIRS:
-                os.mkdir(sub, 0o755, dir_fd=fd)
-                sub_fd = os.open(sub, _DIR_FLAGS, dir_fd=fd)
-                try:
-                    os.fchmod(sub_fd, 0o755)
-                    if os.geteuid() == 0:
-                        os.fchown(sub_fd, self.uid, self.uid)
-                finally:
-                    os.close(sub_fd)
-        finally:
-            os.close(fd)
-        return path
-
-    def _retire(self) -> None:
-        """Remove the last start's work folder (its box is closed); what cannot be removed stays under
-        the session folder, which the pool removes at close with the same walk."""
-        from ioi_agent.sandbox.hostfs import remove_tree  # it builds on this module
-
-        remove_tree(self.work)
 
     def ready(self) -> None:
         """A live box with a clean work folder: one whose executor is gone, or said it is going (it
@@ -425,33 +389,14 @@ class Box(ABC):
             self.proc = None
 
     def clear_work(self) -> None:
-        """Empty the box's scratch folders from the host side (between requests; the executor sweeps
-        after each request itself), through fds only: a box folder that cannot be emptied so marks the
-        box for replacement."""
-        from ioi_agent.sandbox.hostfs import boxtree
-
-        top = os.open(self.work, _DIR_FLAGS)
-        try:
-            for sub in ("out", "tmp"):
-                fd = boxtree.open_dir(top, sub)
-                if fd is None:
-                    self._stale = True
-                    continue
-                try:
-                    if not boxtree.clear(fd):
-                        self._stale = True
-                finally:
-                    os.close(fd)
-        finally:
-            os.close(top)
+        """Empty the box's out/ and tmp/ from the host side (the executor sweeps after each request
+        itself), through fds only; a box folder that cannot be emptied marks the box for replacement."""
+        if not workdir.clear(self.work):
+            self._stale = True
 
     def host_path(self, box_path: str) -> Path:
-        """The host name of a path under /box/work: a name only; open what a box made through
-        `hostfs` (a path below the work folder may cross a link the program planted)."""
-        relative = box_path[len(BOX_WORK) :] if box_path.startswith(BOX_WORK + "/") else None
-        if relative is None or any(p in (".", "..") for p in relative.split("/")):
-            raise ValueError(box_path)
-        return self.work / relative.lstrip("/")
+        """The host name of a path under /box/work: a name only; open what a box made through `hostfs`."""
+        return workdir.host_path(self.work, box_path)
 
 
 class Backend(ABC):

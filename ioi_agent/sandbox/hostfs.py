@@ -11,33 +11,28 @@ from the folder the boxes mount, so the host and the box remove trees the same w
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import stat
-import sys
 from pathlib import Path
 from types import ModuleType
-
-from ioi_agent.sandbox.base import executor_dir
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
-def _load_boxtree() -> ModuleType:
-    name = "ioi_agent_boxtree"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, executor_dir() / "boxtree.py")
+@functools.cache
+def boxtree() -> ModuleType:
+    """sandbox/boxtree.py, loaded from the folder the boxes mount (the executor's own copy)."""
+    from ioi_agent.sandbox.base import executor_dir  # base builds on this module
+
+    spec = importlib.util.spec_from_file_location("ioi_agent_boxtree", executor_dir() / "boxtree.py")
     if spec is None or spec.loader is None:
         raise ImportError("sandbox/boxtree.py is missing from the executor's folder")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
-
-
-boxtree = _load_boxtree()
 
 
 def _parts(relative: str) -> list[str] | None:
@@ -99,11 +94,11 @@ def remove_below(root: Path, relative: str) -> bool:
     if fd is None:
         return False
     try:
-        return bool(boxtree.remove(fd, parts[-1]))
+        return bool(boxtree().remove(fd, parts[-1]))
     finally:
         os.close(fd)
 
 
 def remove_tree(path: Path) -> bool:
     """Remove the folder `path` (its parent is the judge's) and everything below it; never raises."""
-    return bool(boxtree.remove_path(str(path)))
+    return bool(boxtree().remove_path(str(path)))

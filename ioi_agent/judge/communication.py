@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 import threading
 import time
@@ -45,6 +46,7 @@ from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import TestCase
 from ioi_agent.sandbox.base import Box, ProcResult, ProcSpec
+from ioi_agent.sandbox.hostfs import open_below
 from ioi_agent.sandbox.trusted_box import own_for_trusted
 
 if TYPE_CHECKING:
@@ -69,11 +71,12 @@ def release_fifos(to_peer: list[Path], from_peer: list[Path]) -> None:
     one (its contestant never opened the other end) gets through the open and sees end-of-file or a
     broken pipe instead of waiting forever. Harmless for a peer that has them open already."""
     for path, flags in [*((p, os.O_RDONLY) for p in to_peer), *((p, os.O_WRONLY) for p in from_peer)]:
-        try:
-            fd = os.open(path, flags | os.O_NONBLOCK | os.O_NOFOLLOW)
-        except OSError:  # ENXIO: no reader to write to, nobody blocked
-            continue
-        os.close(fd)
+        # Each is a Scratch FIFO, work/out/<scratch>/<name>: walked from the work folder without
+        # following a link (the program may have swapped its scratch folder), and only a FIFO opened.
+        # None: ENXIO (no reader to write to, nobody blocked), or no FIFO there any more.
+        fd = open_below(path.parents[2], "/".join(path.parts[-3:]), flags | os.O_NONBLOCK, stat.S_IFIFO)
+        if fd is not None:
+            os.close(fd)
 
 
 def manager_limits(time_limit: float, num_processes: int) -> TrustedLimits:

@@ -59,9 +59,10 @@ def _open_parent(root: Path, parts: list[str]) -> int | None:
     return fd
 
 
-def open_below(root: Path, relative: str) -> int | None:
-    """An fd of the regular file `root/relative`, or None when any component is missing, a link, not a
-    folder, or the file itself is not a regular file (a folder, FIFO, socket, device)."""
+def open_below(root: Path, relative: str, flags: int = _FILE_FLAGS, kind: int = stat.S_IFREG) -> int | None:
+    """An fd of the file `root/relative` (opened with `flags`, never following a link: O_NOFOLLOW is
+    always added), or None when any component is missing, a link or not a folder, or the file is not
+    of `kind` (by default a regular file: not a folder, FIFO, socket or device)."""
     parts = _parts(relative)
     if parts is None:
         return None
@@ -69,16 +70,16 @@ def open_below(root: Path, relative: str) -> int | None:
     if fd is None:
         return None
     try:
-        file_fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=fd)
+        file_fd = os.open(parts[-1], flags | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=fd)
     except OSError:
         return None
     finally:
         os.close(fd)
     try:
-        regular = stat.S_ISREG(os.fstat(file_fd).st_mode)
+        fits = stat.S_IFMT(os.fstat(file_fd).st_mode) == kind
     except OSError:
-        regular = False
-    if not regular:
+        fits = False
+    if not fits:
         os.close(file_fd)
         return None
     return file_fd

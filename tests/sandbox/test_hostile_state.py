@@ -303,3 +303,56 @@ def test_leaked_shared_memory_is_not_charged_to_the_next_run(
     # The same program, the same peak give or take the noise of a run (page cache, allocator), far
     # below the leaked segment's size.
     assert abs(after.max_memory_mb - fresh.max_memory_mb) < 16, (fresh.max_memory_mb, after.max_memory_mb)
+
+
+def hostile_tree(root: Path, bait: Path) -> None:
+    """What a program could leave in a work folder, made here directly: links to the bait folder at
+    every level, folders closed to their owner, a FIFO and a socket, a chain deeper than PATH_MAX."""
+    import socket
+
+    root.mkdir()
+    (root / "link").symlink_to(bait)
+    (root / "file_link").symlink_to(bait / "file")
+    os.mkfifo(root / "fifo")
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(root / "sock"))
+    sock.close()
+    closed = root / "closed"
+    closed.mkdir()
+    (closed / "inner").symlink_to(bait)
+    (closed / "f").write_text("x")
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    fds = []
+    for _ in range(600):  # 600 × 17 bytes: far past PATH_MAX
+        os.mkdir("d" * 16, dir_fd=fd)
+        fds.append(fd)
+        fd = os.open("d" * 16, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+    os.symlink(bait, "link", dir_fd=fd)
+    os.close(fd)
+    for i, level in enumerate(reversed(fds)):
+        os.fchmod(level, 0o500 if i % 2 else 0)
+        os.close(level)
+    os.chmod(closed, 0)
+
+
+def test_host_side_removal_and_reads_follow_nothing(tmp_path: Path, bait: Path) -> None:
+    """The host's own fd walks (hostfs), on a tree shaped as a program would shape it: nothing outside
+    is touched, everything inside goes, and only regular files are ever opened."""
+    from ioi_agent.sandbox import hostfs
+
+    before = snapshot(bait)
+    work = tmp_path / "work"
+    work.mkdir()
+    hostile_tree(work / "out", bait)
+    (work / "out" / "dir_output").mkdir()
+    (work / "out" / "real").write_text("output\n")
+    for name in ("link", "file_link", "fifo", "sock", "closed", "dir_output", "d" * 16):
+        assert hostfs.open_below(work, f"out/{name}") is None, name
+        assert hostfs.open_below(work, f"out/{name}/inner") is None, name
+    fd = hostfs.open_below(work, "out/real")
+    assert fd is not None and os.read(fd, 100) == b"output\n"
+    os.close(fd)
+    assert hostfs.remove_below(work, "out/link") and hostfs.remove_below(work, "out/closed")
+    assert hostfs.remove_tree(work)
+    assert not work.exists()
+    assert snapshot(bait) == before

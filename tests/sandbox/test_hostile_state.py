@@ -356,3 +356,36 @@ def test_host_side_removal_and_reads_follow_nothing(tmp_path: Path, bait: Path) 
     assert hostfs.remove_tree(work)
     assert not work.exists()
     assert snapshot(bait) == before
+
+
+def file_io_attacks(bait: Path) -> dict[str, str]:
+    """CMS file I/O: programs that leave something else than a file named output.txt (all WA)."""
+    read = 'long x = 0; if (FILE* i = fopen("input.txt", "r")) { if (fscanf(i, "%ld", &x) != 1) x = 0; }'
+    return {
+        "output_dir.cpp": program(read + 'mkdir("output.txt", 0755); mkdir("output.txt/sub", 0);'),
+        "output_fifo.cpp": program(read + 'mkfifo("output.txt", 0666);'),
+        "output_link.cpp": program(read + f'symlink("{bait}/file", "output.txt");'),
+        # Its working folder swapped for a link to the bait folder, which holds no output.txt.
+        "cwd_swapped.cpp": program(
+            read + 'FILE* o = fopen("output.txt", "w"); fprintf(o, "%ld\\n", 2 * x); fclose(o);'
+            "char cwd[4096]; if (!getcwd(cwd, sizeof cwd)) return 0; std::string me(cwd);"
+            f'rename(me.c_str(), (me + ".old").c_str()); symlink("{bait}", me.c_str());'
+        ),
+    }
+
+
+def test_file_io_output_that_is_not_a_file(tmp_path: Path, bait: Path, sandbox_name: str) -> None:
+    from tests.judge.test_cms_tasktypes import DOUBLES, FILE_IO, FILE_IO_GOOD, cms_package
+
+    (bait / "output.txt").write_text("42\n")  # test 1-01's answer, where a followed link would find it
+    before = snapshot(bait)
+    problem = load_problem(cms_package(tmp_path / "doubles", "Batch", FILE_IO, DOUBLES))
+    honest = write(tmp_path / "src", "good.cpp", FILE_IO_GOOD)
+    with Judge(problem, sandbox=sandbox_name, jobs=1, store=ResultStore(tmp_path / "r.sqlite")) as judge:
+        for name, text in file_io_attacks(bait).items():
+            (result,) = judge.judge_sources([write(tmp_path / "src", name, text)])
+            tests = {t.test: t.verdict for s in result.subtasks for t in s.tests}
+            assert set(tests.values()) == {"WA"}, (name, tests)  # 1-01 too: nothing read through a link
+            assert judge_one_by_one(judge, [honest])[0][0] == "AC", name
+        assert all(box.alive() for box in judge.pool.boxes)
+    assert snapshot(bait) == before

@@ -389,3 +389,27 @@ def test_file_io_output_that_is_not_a_file(tmp_path: Path, bait: Path, sandbox_n
             assert judge_one_by_one(judge, [honest])[0][0] == "AC", name
         assert all(box.alive() for box in judge.pool.boxes)
     assert snapshot(bait) == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a non-root judge's box owns its top already: the test above")
+def test_a_work_folder_top_the_box_owns_is_swept(
+    problem, tmp_path: Path, bait: Path, sandbox_name: str
+) -> None:
+    """As a non-root judge the box runs as the judge's own uid, which owns the top of the work folder:
+    a program can write there and lock it (mode 0555). Made so here (as root, by giving the box's uid
+    the top): the executor unlocks it and removes what the program put there before the next run."""
+    before = snapshot(bait)
+    problem.limits.time_s = 10.0
+    attack = write(tmp_path / "src", "locked_links.cpp", work_attacks(bait)["locked_links.cpp"])
+    with Judge(problem, sandbox=sandbox_name, jobs=1, store=ResultStore(tmp_path / "r.sqlite")) as judge:
+        box = judge.pool.boxes[0]
+        work = box.work
+        os.chown(work, box.uid, box.uid)  # what a non-root judge's work folder is anyway
+        (compiled,) = judge.judge_sources([attack])  # compiled and run in this box, this work folder
+        assert compiled.verdict == "AC" and box.alive() and box.work == work  # swept, not replaced
+        assert not (box.work / "leak").exists() and not (box.work / "top_link").is_symlink()
+        assert stat.S_IMODE(os.stat(box.work).st_mode) == 0o755
+        probe, honest = write(tmp_path / "src", "probe.cpp", PROBE), write(tmp_path / "src", "h.cpp", HONEST)
+        got = judge_one_by_one(judge, [probe, honest])
+        assert [v for v, _ in got] == ["AC", "AC"], got
+    assert snapshot(bait) == before

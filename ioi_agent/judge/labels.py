@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from fnmatch import fnmatchcase
 
 from ioi_agent.judge.results import SubmissionResult, TestResult
 from ioi_agent.judge.verdict import Verdict
+from ioi_agent.packages.kattis_2023 import in_scope
 from ioi_agent.packages.model import Submission
 
 SCORE_EPS = 1e-6
@@ -170,17 +170,6 @@ def polygon_tag_satisfied(tag: str, result: SubmissionResult, max_score: float) 
 def spec_verdicts(tests: Iterable[TestResult]) -> list[str]:
     """The 2023-07 format's verdict of each test (a judge error stays JE: it satisfies no rule)."""
     return [_SPEC_VERDICT.get(t.verdict, str(t.verdict)) for t in tests]
-
-
-def in_scope(test: str, scope: str) -> bool:
-    """Whether a test (its name below data/) is in a scope: the test or one of its groups matches the
-    glob pattern (a `*` stays within one path part, as the spec's glob patterns do)."""
-    parts = test.split("/")
-    pattern_parts = scope.strip("/").split("/")
-    prefix = parts[: len(pattern_parts)]
-    return len(prefix) == len(pattern_parts) and all(
-        fnmatchcase(p, q) for p, q in zip(prefix, pattern_parts, strict=True)
-    )
 
 
 def expectations_satisfied(expectations: Iterable[object], result: SubmissionResult) -> bool | None:

@@ -208,3 +208,44 @@ def _scope_score(result: SubmissionResult, scope: str) -> float | None:
         if in_scope(f"secret/{subtask.name}", scope) or in_scope(subtask.name, scope):
             return subtask.score
     return None
+
+
+def full_kattis_score(problem: object) -> float | None:
+    """The score problemtools calls fully accepted: the top of data/'s `range` (infinite without one);
+    None for a package without a Kattis group tree."""
+    groups = getattr(problem, "groups", None)
+    return None if groups is None else float(groups.range_max)
+
+
+def submission_promise(submission: Submission, problem_format: str) -> str | None:
+    """What the submission's folder, tag or submissions.yaml promises, in words; None: nothing."""
+    rules = getattr(submission, "expectations", None)
+    if rules:
+        return "; ".join(_rule_text(r) for r in rules)
+    if rules is not None:
+        return None  # a 2023-07 submission in a folder that promises nothing
+    return label_expectation(promise_label(submission), problem_format)
+
+
+def _rule_text(rule: object) -> str:
+    parts = [f"{getattr(rule, 'scope', '') or 'all tests'}:"]
+    for key in ("permitted", "required"):
+        if getattr(rule, key, None) is not None:
+            parts.append(f"{key} {'/'.join(getattr(rule, key))}")
+    score = getattr(rule, "score", None)
+    if score is not None:
+        parts.append(f"score in [{score[0]:g}, {score[1]:g}]")
+    return " ".join(parts)
+
+
+def submission_satisfied(
+    submission: Submission, result: SubmissionResult, problem: object, max_score: float
+) -> bool | None:
+    """Whether the result keeps the submission's promise (`submission_promise`); None: no promise."""
+    problem_format = str(getattr(problem, "format", "kattis"))
+    rules = getattr(submission, "expectations", None)
+    if rules is not None:
+        return expectations_satisfied(rules, result)
+    return label_satisfied(
+        promise_label(submission), result, max_score, problem_format, full_kattis_score(problem)
+    )

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 from ioi_agent.judge.results import SubmissionResult, TestResult
 from ioi_agent.judge.verdict import Verdict
-from ioi_agent.packages.kattis_2023 import in_scope
+from ioi_agent.packages.kattis_submissions import in_scope
 from ioi_agent.packages.model import Submission
 
 SCORE_EPS = 1e-6

@@ -16,7 +16,7 @@ import pytest
 from ioi_agent.cli import main
 from ioi_agent.errors import PackageError
 from ioi_agent.packages import CheckerKind, TaskType, load_problem
-from ioi_agent.packages.kattis_2023 import in_scope
+from ioi_agent.packages.kattis_submissions import in_scope
 from tests.conftest import SHARED
 
 ECHO = "print(int(input()))\n"

@@ -4,9 +4,9 @@ Pure functions of the problem and the results, apart from a Kattis group's custo
 caller runs (`RunGrader`): `Judge` runs it with its cache.
 
 A Kattis package (one with a test-data group tree) is judged as problemtools judges it:
-- a run over the memory limit is RTE (`kattis_verdict`): problemtools' runner has no MLE verdict, a
-  program killed at its memory limit crashes (judge/execute.py: TLE first, then any nonzero exit or
-  signal is RTE);
+- a run over the memory limit is RTE for its group and the submission (`kattis_verdict`; the test
+  itself keeps the sandbox's MLE): problemtools' runner has no MLE verdict, a program killed at its
+  memory limit crashes (judge/execute.py: TLE first, then any nonzero exit or signal is RTE);
 - a group's verdict, and the submission's (the root group data/'s), is what its grader gives for its
   children in package order, judging stopping at the first rejected child under `on_reject: break`
   (judge/submission_judge.py): so with `break` it is the first failing test's verdict, not the most
@@ -97,17 +97,14 @@ def score_precision(problem: Problem) -> int | None:
     return getattr(problem, "score_precision", None)
 
 
-def kattis_verdict(test: TestResult) -> TestResult:
-    """A test's result as problemtools reports it: a run over the memory limit is RTE."""
-    if test.verdict != Verdict.MLE:
-        return test
-    note = "memory limit exceeded (problemtools reports a run over the memory limit as RTE)"
-    message = f"{note}; {test.message}" if test.message else note
-    return test.model_copy(update={"verdict": Verdict.RE, "message": message})
+def kattis_verdict(verdict: Verdict) -> Verdict:
+    """A run's verdict as problemtools reports it: a run over the memory limit is RTE. The test keeps the
+    sandbox's MLE (what was seen); its group and the submission get RTE."""
+    return Verdict.RE if verdict == Verdict.MLE else verdict
 
 
 def _kattis_outcomes(tests: list[TestResult]) -> dict[str, tuple[Verdict, float]]:
-    return {t.test: (t.verdict, t.score) for t in tests if t.test}
+    return {t.test: (kattis_verdict(t.verdict), t.score) for t in tests if t.test}
 
 
 def _kattis_group_verdict(
@@ -139,8 +136,6 @@ def aggregate(
     all_tests: list[TestResult] = []
     for st in problem.subtasks:
         tests = per_subtask[st.name]
-        if kattis_tree:
-            tests = [kattis_verdict(t) for t in tests]
         score = subtask_score(
             problem, st, tests, run_grader
         )  # may add a JE line (a custom grader that failed)

@@ -3,12 +3,12 @@
 Kattis legacy (`submissions/<label>/`, problemtools' verifyproblem `Submissions`): the folder is the
 verdict of the whole submission, the root test-data group's verdict. `accepted`: verdict AC (a score
 below the maximum is only a warning there, so an accepted program worth 0 points is still accepted);
-`partially_accepted`: verdict AC and not fully accepted (the score is not the top of data/'s `range`);
-`wrong_answer`, `time_limit_exceeded`, `run_time_error`: that verdict. problemtools has no MLE verdict: a
+`partially_accepted`: not fully accepted (the score is not the top of data/'s `range`) and verdict AC,
+or, beyond problemtools, a positive score; `wrong_answer`, `time_limit_exceeded`, `run_time_error`: that verdict. problemtools has no MLE verdict: a
 run over the memory limit is RTE (`aggregate.kattis_verdict`), so `memory_limit_exceeded` promises RTE.
 
 Kattis 2023-07 (`problem_format_version: 2023-07-draft`): each submission carries `expectations`, the
-folder's default requirements and those of `submissions/submissions.yaml` (`packages/kattis_2023.py`):
+folder's default requirements and those of `submissions/submissions.yaml` (`packages/kattis_submissions.py`):
 every judged test's verdict in `permitted`, at least one in `required`, the score in `score`, over the
 tests the expectation's scope names. Verdicts there are AC, WA, TLE and RTE (MLE and OLE count as RTE).
 
@@ -105,7 +105,7 @@ def label_expectation(label: str, problem_format: str = "kattis") -> str | None:
     if label in ACCEPTED:
         return "AC" if problem_format == "kattis" else "AC, full score"
     if label in PARTIAL:
-        return "AC, score < max" if problem_format == "kattis" else "0 < score < max"
+        return "AC or score > 0, not full" if problem_format == "kattis" else "0 < score < max"
     if label in KATTIS_LABEL_VERDICTS:
         verdicts = KATTIS_LABEL_VERDICTS if problem_format == "kattis" else LABEL_VERDICTS
         return f"verdict {verdicts[label]}"
@@ -141,7 +141,11 @@ def label_satisfied(
         return result.verdict == Verdict.AC
     if label in PARTIAL:
         top = max_score if full_score is None else full_score
-        return result.verdict == Verdict.AC and not (math.isfinite(top) and result.score >= top - SCORE_EPS)
+        if math.isfinite(top) and result.score >= top - SCORE_EPS:
+            return False  # fully accepted
+        # problemtools wants verdict AC; a positive score is taken too, for packages whose secret/ grades
+        # worst_error, where problemtools would reject every partial program (see README).
+        return result.verdict == Verdict.AC or result.score > SCORE_EPS
     return result.verdict == KATTIS_LABEL_VERDICTS[label]
 
 

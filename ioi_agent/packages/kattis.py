@@ -224,6 +224,12 @@ def load_group(
     folder: Path, root: Path, tests: dict[str, TestCase], inherited: dict[str, Any], grader: list[Path]
 ) -> Group:
     config = dict(inherited)
+    if folder != root / "data":
+        # ignore_sample is a flag of data/ only (problemtools refuses it below): a group inheriting it
+        # from data/ grades its own children, not data/'s "samples, then secret".
+        config["grader_flags"] = " ".join(
+            f for f in str(config["grader_flags"]).split() if f != "ignore_sample"
+        )
     td_path = folder / "testdata.yaml"
     if td_path.is_file():
         td = parse_model(TestdataYaml, read_yaml(td_path), td_path, _kattis_fix)

@@ -159,7 +159,8 @@ def test_folder_promises_follow_check_submission() -> None:
     )
     assert not label_satisfied("partially_accepted", ac100, 100, full_score=100)
     assert label_satisfied("partially_accepted", ac100, 100, full_score=float("inf"))  # no range: never full
-    assert not label_satisfied("partially_accepted", _result(Verdict.WA, 50), 100)
+    assert not label_satisfied("partially_accepted", _result(Verdict.WA, 0), 100)
+    assert label_satisfied("partially_accepted", _result(Verdict.WA, 50), 100)  # the lenient half
     assert label_satisfied("run_time_error", _result(Verdict.RE, 0), 100)
     assert label_satisfied("memory_limit_exceeded", _result(Verdict.RE, 0), 100)  # problemtools' RTE
     assert not label_satisfied("run_time_error", _result(Verdict.TLE, 0), 100)

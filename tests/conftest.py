@@ -79,3 +79,13 @@ def write_kattis_problem(
         "on_reject: continue\nrange: 0 100\ngrader_flags: ignore_sample\n"
     )
     return root
+
+
+def run_verdict(result: object) -> str:
+    """What the sandbox saw: the verdict of the first test that failed, else the submission's. (A Kattis
+    submission's own verdict is problemtools', where a run over the memory limit is RTE.)"""
+    for subtask in getattr(result, "subtasks", []):
+        for test in subtask.tests:
+            if test.verdict != "AC":
+                return str(test.verdict.value)
+    return str(result.verdict.value)  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ioi_agent.cluster.connect import CLUSTER_HELP
-from ioi_agent.judge.labels import label_expectation, label_satisfied, promise_label
+from ioi_agent.judge.labels import promise_label, submission_promise, submission_satisfied
 from ioi_agent.judge.results import JudgeReport
 from ioi_agent.judge.runner import Judge
 from ioi_agent.packages import load_problem
@@ -71,9 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     v = sub.add_parser(
         "verify",
         help="judge each package's labelled submissions and check their folders' promises",
-        description="For every submissions/<label>/ program (accepted, partially_accepted, wrong_answer, "
-        "time_limit_exceeded, run_time_error, memory_limit_exceeded, compile_error), check the judge's "
-        "result keeps the label's promise. Exit 1 if any does not.",
+        description="For every labelled program (Kattis submissions/<label>/ and, in the 2023-07 format, "
+        "submissions.yaml; Polygon solution tags; CMS solutions/<label>/), check the judge's result keeps "
+        "the label's promise (README: labels and their verdict sets). Exit 1 if any does not.",
     )
     v.add_argument("problems", type=Path, nargs="+", metavar="PROBLEM")
     v.add_argument("--json", action="store_true", help="print one JSON document on stdout")
@@ -113,8 +113,10 @@ def run_judge(args: argparse.Namespace) -> int:
 
 
 def report_table(
-    report: JudgeReport, labels: dict[str, str] | None = None, problem_format: str = "kattis"
+    report: JudgeReport, labels: dict[str, str] | None = None, oks: dict[str, bool | None] | None = None
 ) -> Table:
+    """The report as a table; with `labels` (source -> label) and `oks` (source -> promise kept) the
+    label and ok columns too."""
     table = Table(title=f"{report.problem}: task score {report.task_score:g} / {report.max_score:g}")
     table.add_column("source")
     if labels is not None:
@@ -137,7 +139,7 @@ def report_table(
             f"{sub.max_memory_mb:.1f}",
         ]
         if labels is not None:
-            ok = label_satisfied(labels.get(sub.source, ""), sub, report.max_score, problem_format)
+            ok = (oks or {}).get(sub.source)
             row.append({True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[ok])
         table.add_row(*row)
     return table
@@ -149,7 +151,7 @@ def run_verify(args: argparse.Namespace) -> int:
     console = Console()
     for path in args.problems:
         problem = load_problem(path)
-        subs = [s for s in problem.submissions if label_expectation(promise_label(s), problem.format)]
+        subs = [s for s in problem.submissions if submission_promise(s, problem.format)]
         if not subs:
             err.print(f"[yellow]{problem.name}: no labelled submissions[/yellow]")
             continue
@@ -159,18 +161,25 @@ def run_verify(args: argparse.Namespace) -> int:
             )
             report = judge_with_progress(judge, [s.path for s in subs], f"verifying {problem.name}")
         labels = {str(s.path): promise_label(s) for s in subs}
-        bad = [
-            r
+        by_source = {str(s.path): s for s in subs}
+        oks = {
+            r.source: submission_satisfied(by_source[r.source], r, problem, report.max_score)
             for r in report.submissions
-            if label_satisfied(labels[r.source], r, report.max_score, problem.format) is False
-        ]
+        }
+        bad = [source for source, ok in oks.items() if ok is False]
         failures += len(bad)
         if args.json:
             documents.append(
-                {"problem": problem.name, "ok": not bad, "report": report.model_dump(), "labels": labels}
+                {
+                    "problem": problem.name,
+                    "ok": not bad,
+                    "report": report.model_dump(),
+                    "labels": labels,
+                    "promises": {str(s.path): submission_promise(s, problem.format) for s in subs},
+                }
             )
         else:
-            console.print(report_table(report, labels, problem.format))
+            console.print(report_table(report, labels, oks))
     if args.json:
         import json
 

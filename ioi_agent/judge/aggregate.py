@@ -2,6 +2,17 @@
 
 Pure functions of the problem and the results, apart from a Kattis group's custom grader, which the
 caller runs (`RunGrader`): `Judge` runs it with its cache.
+
+A Kattis package (one with a test-data group tree) is judged as problemtools judges it:
+- a run over the memory limit is RTE for its group and the submission (`kattis_verdict`; the test
+  itself keeps the sandbox's MLE): problemtools' runner has no MLE verdict, a program killed at its
+  memory limit crashes (judge/execute.py: TLE first, then any nonzero exit or signal is RTE);
+- a group's verdict, and the submission's (the root group data/'s), is what its grader gives for its
+  children in package order, judging stopping at the first rejected child under `on_reject: break`
+  (judge/submission_judge.py): so with `break` it is the first failing test's verdict, not the most
+  severe, and with `continue` the default grader's worst in Kattis's order (RTE before TLE);
+- a scoring submission's score is data/'s score (tests never run are left out, so the samples of a
+  scoring problem, which the judge does not run, add nothing), kept in data/'s `range`.
 """
 
 from __future__ import annotations
@@ -86,6 +97,33 @@ def score_precision(problem: Problem) -> int | None:
     return getattr(problem, "score_precision", None)
 
 
+def kattis_verdict(verdict: Verdict) -> Verdict:
+    """A run's verdict as problemtools reports it: a run over the memory limit is RTE. The test keeps the
+    sandbox's MLE (what was seen); its group and the submission get RTE."""
+    return Verdict.RE if verdict == Verdict.MLE else verdict
+
+
+def _kattis_outcomes(tests: list[TestResult]) -> dict[str, tuple[Verdict, float]]:
+    return {t.test: (kattis_verdict(t.verdict), t.score) for t in tests if t.test}
+
+
+def _kattis_group_verdict(
+    problem: Problem, group: Group | None, tests: list[TestResult], run_grader: RunGrader
+) -> Verdict | None:
+    """The group's verdict by its grader over its children in order; None: not a Kattis group."""
+    if group is None or problem.groups is None:
+        return None
+    if any(t.verdict == Verdict.JE for t in tests):
+        return Verdict.JE  # a judge error anywhere (a failed custom grader's line too) is the group's
+    result = kattis.group_result(
+        group,
+        _kattis_outcomes(tests),
+        custom_score=problem.checker.writes_score,
+        grade_custom=lambda g, lines: run_grader(g, lines)[:2],
+    )
+    return Verdict.AC if result is None else result[0]
+
+
 def aggregate(
     problem: Problem,
     src: Path,
@@ -93,6 +131,7 @@ def aggregate(
     per_subtask: dict[str, list[TestResult]],
     run_grader: RunGrader,
 ) -> SubmissionResult:
+    kattis_tree = problem.groups is not None
     subtasks = []
     all_tests: list[TestResult] = []
     for st in problem.subtasks:
@@ -101,25 +140,54 @@ def aggregate(
             problem, st, tests, run_grader
         )  # may add a JE line (a custom grader that failed)
         all_tests.extend(tests)
+        group_verdict = _kattis_group_verdict(problem, _find_group(problem, st.name), tests, run_grader)
         subtasks.append(
             SubtaskResult(
                 name=st.name,
                 points=st.points,
                 score=round(score, 6),
-                verdict=worst(t.verdict for t in tests),
+                verdict=group_verdict or worst(t.verdict for t in tests),
                 tests=tests,
             )
         )
+    # Subtask scores stay unrounded (the task score adds the best ones up); CMS rounds the total.
+    total = ioi.submission_score({s.name: s.score for s in subtasks}, score_precision(problem))
+    verdict = worst(t.verdict for t in all_tests)
+    if kattis_tree and problem.groups is not None:
+        verdict, total = _kattis_submission(problem, problem.groups, all_tests, run_grader, verdict, total)
     return SubmissionResult(
         source=str(src),
-        verdict=worst(t.verdict for t in all_tests),
-        # Subtask scores stay unrounded (the task score adds the best ones up); CMS rounds the total.
-        score=round(ioi.submission_score({s.name: s.score for s in subtasks}, score_precision(problem)), 6),
+        verdict=verdict,
+        score=round(total, 6),
         subtasks=subtasks,
         compile=CompileInfo(ok=True, message=prog.message),
         max_time_s=max((t.time_s for t in all_tests), default=0.0),
         max_memory_mb=max((t.memory_mb for t in all_tests), default=0.0),
     )
+
+
+def _kattis_submission(
+    problem: Problem,
+    root: Group,
+    tests: list[TestResult],
+    run_grader: RunGrader,
+    verdict: Verdict,
+    total: float,
+) -> tuple[Verdict, float]:
+    """(verdict, score) of data/, the submission's in problemtools; the given ones when it has none."""
+    if verdict == Verdict.JE:
+        return verdict, 0.0 if problem.scoring else total
+    result = kattis.group_result(
+        root,
+        _kattis_outcomes(tests),
+        custom_score=problem.checker.writes_score,
+        grade_custom=lambda g, lines: run_grader(g, lines)[:2],
+    )
+    if result is None:
+        return verdict, total
+    if result[0] == Verdict.JE:
+        return Verdict.JE, 0.0 if problem.scoring else total
+    return result[0], result[1] if problem.scoring else total
 
 
 def _find_group(problem: Problem, subtask_name: str) -> Group | None:

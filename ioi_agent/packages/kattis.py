@@ -126,8 +126,14 @@ def read_yaml(path: Path) -> dict[str, Any]:
 
 
 def load_kattis(root: Path) -> Problem:
+    """A Kattis package in the legacy format, or in the 2023-07 draft when problem.yaml says so."""
     yaml_path = root / "problem.yaml"
-    meta = parse_model(ProblemYaml, read_yaml(yaml_path), yaml_path, _kattis_fix)
+    raw = read_yaml(yaml_path)
+    from ioi_agent.packages import kattis_2023  # it builds on this module's readers
+
+    if kattis_2023.format_version(raw, yaml_path) != "legacy":
+        return kattis_2023.load(root, raw)
+    meta = parse_model(ProblemYaml, raw, yaml_path, _kattis_fix)
     types = [meta.type] if isinstance(meta.type, str) else list(meta.type)
     scoring = "scoring" in types
     validation = meta.validation.split()
@@ -140,16 +146,16 @@ def load_kattis(root: Path) -> Problem:
     if not data_dir.is_dir():
         raise PackageError(data_dir, "missing test data folder", fix="add data/sample and data/secret")
     tests: dict[str, TestCase] = {}
-    grader = _grader(root) if scoring else []
-    group_tree = _load_group(data_dir, root, tests, _root_config(), grader)
+    grader = grader_sources(root) if scoring else []
+    group_tree = load_group(data_dir, root, tests, root_config(), grader)
     if not tests:
         raise PackageError(data_dir, "no tests found (NAME.in files)", fix="add tests under data/secret/")
 
-    checker, manager = _checker(root, validation, meta.validator_flags, interactive or multi_pass)
+    checker, manager = output_checker(root, validation, meta.validator_flags, interactive or multi_pass)
     if scoring and "score" in validation[1:]:
         checker = checker.model_copy(update={"writes_score": True})
     task_type = TaskType.INTERACTIVE if interactive else TaskType.MULTI_PASS if multi_pass else TaskType.BATCH
-    limits = _limits(root, meta.limits)
+    limits = kattis_limits(root, meta.limits)
     title = meta.name if isinstance(meta.name, str) else (meta.name or {}).get("en") or root.name
     return Problem(
         name=root.name,
@@ -161,18 +167,18 @@ def load_kattis(root: Path) -> Problem:
         limits=limits,
         tests=tests,
         samples=[n for n, t in tests.items() if t.is_sample],
-        subtasks=_subtasks(group_tree, tests, scoring, data_dir, checker.writes_score),
+        subtasks=group_subtasks(group_tree, tests, scoring, data_dir, checker.writes_score),
         groups=group_tree,
         checker=checker,
         manager_sources=manager,
         validation_passes=meta.limits.validation_passes if multi_pass else 1,
-        grader_files=_include_files(root),
-        statement=_statement(root),
+        grader_files=include_files(root),
+        statement=statement_file(root),
         submissions=_submissions(root),
     )
 
 
-def _root_config() -> dict[str, Any]:
+def root_config() -> dict[str, Any]:
     return {
         "grading": "default",
         "grader_flags": "",
@@ -184,7 +190,7 @@ def _root_config() -> dict[str, Any]:
     }
 
 
-def _grader(root: Path) -> list[Path]:
+def grader_sources(root: Path) -> list[Path]:
     """The sources of the package's custom grader (graders/: at most one program, a file or a folder)."""
     folder = root / "graders"
     if not folder.is_dir():
@@ -214,14 +220,20 @@ def _default_modes(flags: list[str]) -> tuple[str, str]:
     return score, verdict
 
 
-def _load_group(
+def load_group(
     folder: Path, root: Path, tests: dict[str, TestCase], inherited: dict[str, Any], grader: list[Path]
 ) -> Group:
     config = dict(inherited)
+    if folder != root / "data":
+        # ignore_sample is a flag of data/ only (problemtools refuses it below): a group inheriting it
+        # from data/ grades its own children, not data/'s "samples, then secret".
+        config["grader_flags"] = " ".join(
+            f for f in str(config["grader_flags"]).split() if f != "ignore_sample"
+        )
     td_path = folder / "testdata.yaml"
     if td_path.is_file():
         td = parse_model(TestdataYaml, read_yaml(td_path), td_path, _kattis_fix)
-        config.update({k: v for k, v in td.model_dump(include=set(_root_config())).items() if v is not None})
+        config.update({k: v for k, v in td.model_dump(include=set(root_config())).items() if v is not None})
     flags = str(config["grader_flags"]).split()
     lo, hi = (float(x) for x in config["range"].split()) if config["range"] else (float("-inf"), float("inf"))
     name = folder.relative_to(root / "data").as_posix() if folder != root / "data" else ""
@@ -252,28 +264,31 @@ def _load_group(
         if entry.is_dir():
             if name == "" and entry.name not in ("sample", "secret"):
                 continue  # e.g. data/invalid_input: not judged
-            child = _load_group(entry, root, tests, config, grader)
+            child = load_group(entry, root, tests, config, grader)
             group.children.append(child)
             group.items.append(("group", child.name))
         elif entry.suffix == ".in":
-            test_name = entry.relative_to(root / "data").with_suffix("").as_posix()
-            answer = entry.with_suffix(".ans")
-            if not answer.exists():
-                raise PackageError(entry, "test input has no answer file", fix=f"add {answer.name}")
-            if not entry.resolve().is_file():
-                raise PackageError(
-                    entry, "test is a broken symbolic link", fix="point it at an existing file"
-                )
-            tests[test_name] = TestCase(
-                name=test_name,
-                input=follow_link(entry),
-                answer=follow_link(answer),
-                is_sample=is_sample,
-                validator_flags=str(config["output_validator_flags"]).split(),
-            )
-            group.tests.append(test_name)
-            group.items.append(("test", test_name))
+            test = test_case(entry, root, is_sample, str(config["output_validator_flags"]).split())
+            tests[test.name] = test
+            group.tests.append(test.name)
+            group.items.append(("test", test.name))
     return group
+
+
+def test_case(entry: Path, root: Path, is_sample: bool, validator_flags: list[str]) -> TestCase:
+    """The test whose input is `entry` (NAME.in beside NAME.ans), named by its path below data/."""
+    answer = entry.with_suffix(".ans")
+    if not answer.exists():
+        raise PackageError(entry, "test input has no answer file", fix=f"add {answer.name}")
+    if not entry.resolve().is_file():
+        raise PackageError(entry, "test is a broken symbolic link", fix="point it at an existing file")
+    return TestCase(
+        name=entry.relative_to(root / "data").with_suffix("").as_posix(),
+        input=follow_link(entry),
+        answer=follow_link(answer),
+        is_sample=is_sample,
+        validator_flags=validator_flags,
+    )
 
 
 LINK_TEXT_MAX = 512
@@ -372,7 +387,7 @@ def group_tests(group: Group) -> list[str]:
     return out
 
 
-def _subtasks(
+def group_subtasks(
     tree: Group, tests: dict[str, TestCase], scoring: bool, data_dir: Path, writes_score: bool = False
 ) -> list[Subtask]:
     secret = next((c for c in tree.children if c.name == "secret"), None)
@@ -430,16 +445,20 @@ def parse_validator_flags(flags: str, path: Path) -> dict[str, Any]:
     return out
 
 
-def _checker(root: Path, validation: list[str], flags: str, needs_custom: bool) -> tuple[Checker, list[Path]]:
+def output_checker(
+    root: Path, validation: list[str], flags: str, needs_custom: bool, folder_name: str = "output_validators"
+) -> tuple[Checker, list[Path]]:
+    """The output validator (the default one, or the first program in `folder_name`) and the sources an
+    interactive or multi-pass problem runs as its manager."""
     if validation[0] != "custom":
         opts = parse_validator_flags(flags, root / "problem.yaml")
         return Checker(kind=CheckerKind.DIFF, flags=flags.split(), **opts), []
-    folder = root / "output_validators"
+    folder = root / folder_name
     programs = sorted(p for p in folder.iterdir()) if folder.is_dir() else []
     programs = [p for p in programs if p.is_dir() or p.suffix in SOURCE_SUFFIXES]
     if not programs:
         raise PackageError(
-            folder, "validation is custom but there is no output validator", fix="add output_validators/NAME/"
+            folder, "validation is custom but there is no output validator", fix=f"add {folder_name}/NAME/"
         )
     program = programs[0]
     sources = (
@@ -453,7 +472,7 @@ def _checker(root: Path, validation: list[str], flags: str, needs_custom: bool) 
     return checker, (sources if needs_custom else [])
 
 
-def _limits(root: Path, limits: KattisLimits) -> Limits:
+def kattis_limits(root: Path, limits: KattisLimits) -> Limits:
     time_s, source = limits.time_limit, "problem.yaml limits.time_limit"
     marker = root / ".timelimit"
     if time_s is None and marker.is_file():
@@ -478,7 +497,7 @@ def _limits(root: Path, limits: KattisLimits) -> Limits:
     )
 
 
-def _include_files(root: Path) -> dict[str, list[Path]]:
+def include_files(root: Path) -> dict[str, list[Path]]:
     out: dict[str, list[Path]] = {}
     folder = root / "include"
     if not folder.is_dir():
@@ -496,8 +515,8 @@ def _include_files(root: Path) -> dict[str, list[Path]]:
     return out
 
 
-def _statement(root: Path) -> Path | None:
-    folder = root / "problem_statement"
+def statement_file(root: Path, folder_name: str = "problem_statement") -> Path | None:
+    folder = root / folder_name
     if not folder.is_dir():
         return None
     for pattern in (

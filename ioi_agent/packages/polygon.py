@@ -23,11 +23,13 @@ it. Tests with points but no groups: one subtask per test value, likewise.
 
 Tests must be stored in the package (`tests/01`, answers `tests/01.a`, as Polygon's full packages have
 them); a generated test that is absent, or a missing answer, is one error line naming the test and the
-fix (export the full package with tests, or run `doall.sh`). Solution tags become `submissions` labels:
-main / accepted -> accepted, wrong-answer and presentation-error -> wrong_answer, time-limit-exceeded ->
-time_limit_exceeded, memory-limit-exceeded -> memory_limit_exceeded; rejected, failed,
-time-limit-exceeded-or-accepted and time-limit-exceeded-or-memory-limit-exceeded keep their Polygon word
-and promise nothing `verify` checks.
+fix (export the full package with tests, or run `doall.sh`). Every solution keeps its Polygon tag
+(`PolygonSubmission.tag`): `verify` checks the verdict is one of the tag's verdicts
+(`judge/labels.POLYGON_TAG_VERDICTS`: main, accepted, rejected, wrong-answer, presentation-error,
+time-limit-exceeded, memory-limit-exceeded, failed, time-limit-exceeded-or-accepted,
+time-limit-exceeded-or-memory-limit-exceeded; do-not-run and unknown tags promise nothing). Its label is
+the Kattis folder of the same meaning where there is one (main / accepted -> accepted, which the time
+limit derivation reads), else the tag itself.
 
 Interactive problems: Polygon interactors follow testlib's convention (`interactor input output answer`,
 the program on its stdin/stdout, then the checker reads `output`): the problem is INTERACTIVE with
@@ -62,6 +64,7 @@ TAG_LABELS = {
     "presentation-error": "wrong_answer",
     "time-limit-exceeded": "time_limit_exceeded",
     "memory-limit-exceeded": "memory_limit_exceeded",
+    "failed": "run_time_error",
 }
 STATEMENT_TYPES = ("application/x-tex", "text/html", "application/pdf")
 FULL_FIX = (

@@ -23,7 +23,7 @@ from ioi_agent.judge.store import ResultStore
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages import load_problem
 from ioi_agent.packages.model import Problem
-from tests.conftest import backend_unavailable
+from tests.conftest import backend_unavailable, run_verdict
 
 GROUP = "on_reject: break\naccept_score: {p}\nrange: 0 {p}\ngrader_flags: min\n"
 ROOT_TESTDATA = "on_reject: continue\nrange: 0 100\ngrader_flags: ignore_sample\n"
@@ -56,7 +56,8 @@ EXPECTED: dict[str, tuple[Verdict, float]] = {
     "wa.cpp": (Verdict.WA, 0),
     "wa_second.cpp": (Verdict.WA, 60),
     "tle.cpp": (Verdict.TLE, 0),
-    "mle.cpp": (Verdict.MLE, 0),
+    # A Kattis package: problemtools reports a run over the memory limit as RTE (the test keeps MLE).
+    "mle.cpp": (Verdict.RE, 0),
     "ole.cpp": (Verdict.OLE, 0),
     "re.cpp": (Verdict.RE, 0),
     "ce.cpp": (Verdict.CE, 0),
@@ -324,6 +325,8 @@ def test_every_verdict(verdicts: dict[str, SubmissionResult], name: str) -> None
     result = verdicts[name]
     assert (result.verdict, result.score) == EXPECTED[name], result.model_dump()
     assert result.compile.ok == (result.verdict != Verdict.CE)
+    if name == "mle.cpp":
+        assert run_verdict(result) == "MLE"  # what the sandbox saw
 
 
 def test_accepted_details(verdicts: dict[str, SubmissionResult]) -> None:

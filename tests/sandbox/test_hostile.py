@@ -14,7 +14,7 @@ import pytest
 from ioi_agent.judge.runner import Judge
 from ioi_agent.packages import load_problem
 from ioi_agent.sandbox.base import BASE_UID
-from tests.conftest import write_kattis_problem
+from tests.conftest import run_verdict, write_kattis_problem
 
 SUM_OK = "#include <bits/stdc++.h>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<std::endl;}\n"
 PRINT_SUM = "long long a,b; std::cin>>a>>b; std::cout<<a+b<<std::endl;"
@@ -142,7 +142,7 @@ def test_hostile_programs(sandbox_name: str, tmp_path: Path, listener) -> None:
     names = list(programs)
     with Judge(problem, sandbox=sandbox_name, jobs=2) as judge:
         results = judge.judge_sources([src_dir / n for n in names])
-        got = {n: r.verdict.value for n, r in zip(names, results, strict=True)}
+        got = {n: run_verdict(r) for n, r in zip(names, results, strict=True)}
         expected = {n: v for n, (_, v) in programs.items()}
         assert got == expected
         # The judge still works afterwards, in every box.

@@ -16,7 +16,7 @@ from ioi_agent.judge.runner import Judge
 from ioi_agent.packages import load_problem
 from ioi_agent.sandbox import SandboxPool, choose_backend, file_digest
 from ioi_agent.sandbox.base import BOX_WORK, Box, ProcResult, ProcSpec
-from tests.conftest import write_kattis_problem
+from tests.conftest import run_verdict, write_kattis_problem
 
 PY = "/usr/bin/python3"
 MIB = 1 << 20
@@ -240,7 +240,7 @@ def test_judged_attacks_are_charged_to_the_program(sandbox_name: str, tmp_path: 
             pytest.skip(f"no cgroup for runs on this machine ({judge.pool.memory_mode})")
         assert "memory: cgroup v" in judge.sandbox_message
         results = judge.judge_sources([src / n for n in names])
-        got = {n: r.verdict.value for n, r in zip(names, results, strict=True)}
+        got = {n: run_verdict(r) for n, r in zip(names, results, strict=True)}
         assert got == {n: v for n, (_, v) in JUDGED.items()}
         again = judge.judge_sources([src / "ok.cpp"])
         assert again[0].verdict == "AC"

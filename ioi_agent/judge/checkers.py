@@ -25,6 +25,7 @@ from shutil import copyfile, rmtree
 
 from ioi_agent.errors import PackageError
 from ioi_agent.files import unique_sibling
+from ioi_agent.judge.compare import first_difference
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedResult, run_trusted
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Checker, CheckerKind
@@ -47,39 +48,18 @@ class CheckResult:
 # --- built-in comparison ---------------------------------------------------------------------------
 
 
-def _as_float(token: bytes) -> float | None:
-    try:
-        value = float(token)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def compare_tokens(output: bytes, answer: bytes, checker: Checker) -> CheckResult:
-    """Whitespace-separated tokens; case-insensitive unless asked; floats within the tolerance."""
-    if checker.space_change_sensitive:
-        out_tokens, ans_tokens = re.split(rb"(\s+)", output.strip()), re.split(rb"(\s+)", answer.strip())
-    else:
-        out_tokens, ans_tokens = output.split(), answer.split()
-    if len(out_tokens) != len(ans_tokens):
-        return CheckResult(Verdict.WA, 0.0, f"expected {len(ans_tokens)} tokens, got {len(out_tokens)}")
-    use_floats = checker.float_abs_tol is not None or checker.float_rel_tol is not None
-    for i, (got, want) in enumerate(zip(out_tokens, ans_tokens, strict=True)):
-        if got == want or (not checker.case_sensitive and got.lower() == want.lower()):
-            continue
-        if use_floats:
-            g, w = _as_float(got), _as_float(want)
-            if g is not None and w is not None and _close(g, w, checker):
-                continue
-        return CheckResult(Verdict.WA, 0.0, f"token {i + 1}: expected {want[:40]!r}, got {got[:40]!r}")
-    return CheckResult(Verdict.AC, 1.0)
-
-
-def _close(got: float, want: float, checker: Checker) -> bool:
-    err = abs(got - want)
-    if checker.float_abs_tol is not None and err <= checker.float_abs_tol:
-        return True
-    return checker.float_rel_tol is not None and err <= checker.float_rel_tol * abs(want)
+    """Whitespace-separated tokens; case-insensitive unless asked; floats within the tolerance (Kattis's
+    default validator, in linear time: see `judge.compare`; number syntax: `judge.numbers`)."""
+    why = first_difference(
+        output,
+        answer,
+        case_sensitive=checker.case_sensitive,
+        keep_space=checker.space_change_sensitive,
+        abs_tol=checker.float_abs_tol,
+        rel_tol=checker.float_rel_tol,
+    )
+    return CheckResult(Verdict.AC, 1.0) if why is None else CheckResult(Verdict.WA, 0.0, why)
 
 
 def compare_white_diff(output: bytes, answer: bytes) -> CheckResult:

@@ -269,9 +269,10 @@ def read_capped(path: Path, cap: int) -> bytes | None:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
     with os.fdopen(fd, "rb", buffering=0) as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
         chunks, left = [], cap
         while left > 0 and (chunk := f.read(min(left, 1 << 20))):
             chunks.append(chunk)

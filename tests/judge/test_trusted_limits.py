@@ -115,23 +115,27 @@ def test_feedback_floods_give_the_right_verdict(tmp_path: Path) -> None:
 
 # --- an interactor fed by a flooding program, end to end ---------------------------------------------------
 
-# Reads everything the program says before judging it (as a careless validator does).
+# Keeps everything the program says before judging it, in a structure 1024 times its size (as a careless
+# validator parsing into objects does): a few hundred KiB of flood reach any limit, however slowly the
+# flood arrives on a loaded machine.
 HOARDER = """\
 import sys
-data = []
-while chunk := sys.stdin.buffer.read(1 << 20):
-    data.append(chunk)
+said, kept = [], []
+while chunk := sys.stdin.buffer.raw.read(1 << 16):
+    said.append(chunk)
+    kept.append(chunk * 1024)
 answer = open(sys.argv[2], "rb").read().split()
-sys.exit(42 if b"".join(data).split() == answer else 43)
+sys.exit(42 if b"".join(said).split() == answer else 43)
 """
 
-# Echoes what the program says into its message, then rejects (stops at its own file limit).
+# Echoes what the program says into its message, 64 times over (so that its file limit comes after a
+# few chunks, however slow the flood), then rejects.
 ECHOER = """\
 import sys
 with open(sys.argv[3] + "judgemessage.txt", "wb") as message:
     try:
-        while chunk := sys.stdin.buffer.read(1 << 16):
-            message.write(chunk)
+        while chunk := sys.stdin.buffer.raw.read(1 << 16):
+            message.write(chunk * 64)
             message.flush()
     except OSError:
         pass

@@ -62,18 +62,53 @@ def rstripped_end(data: bytes) -> int:
     return end - (len(tail) - len(tail.rstrip(SPACE)))
 
 
-class Tokens:
+class _Batched:
+    """Items of a text read a chunk at a time (`_chunks`) and handed out in lists."""
+
+    def __init__(self) -> None:
+        self.buffer: list[bytes] = []
+        self.at = 0
+        self.taken = 0  # items handed out so far
+
+    def _chunks(self) -> Iterator[list[bytes]]:
+        raise NotImplementedError
+
+    def _refill(self) -> bool:
+        for parts in self._chunks():
+            self.buffer = self.buffer[self.at :] + parts
+            self.at = 0
+            return True
+        return False
+
+    def take(self, n: int) -> list[bytes]:
+        """The next `n` items (fewer only at the end)."""
+        while len(self.buffer) - self.at < n and self._refill():
+            pass
+        out = self.buffer[self.at : self.at + n]
+        self.at += len(out)
+        self.taken += len(out)
+        return out
+
+    def rest(self) -> Iterator[list[bytes]]:
+        """The items not handed out yet, a chunk at a time."""
+        yield self.buffer[self.at :]
+        self.buffer, self.at = [], 0
+        yield from self._chunks()
+
+    def total(self) -> int:
+        """How many items there are in all (reads the rest)."""
+        return self.taken + sum(len(parts) for parts in self.rest())
+
+
+class Tokens(_Batched):
     """The tokens of `data` (whitespace-separated, as `bytes.split()`), or with `keep_space` the
-    tokens and the whitespace runs between them (as `re.split(rb"(\\s+)", data.strip())`), read a chunk
-    at a time and handed out in lists."""
+    tokens and the whitespace runs between them (as `re.split(rb"(\\s+)", data.strip())`)."""
 
     def __init__(self, data: bytes, keep_space: bool = False):
+        super().__init__()
         self.data = data
         self.keep_space = keep_space
         self.pos, self.end = stripped_bounds(data)
-        self.buffer: list[bytes] = []
-        self.at = 0
-        self.taken = 0  # tokens handed out so far
 
     def _chunks(self) -> Iterator[list[bytes]]:
         while self.pos < self.end:
@@ -91,29 +126,61 @@ class Tokens:
                 parts.pop()
             yield parts
 
-    def _refill(self) -> bool:
-        for parts in self._chunks():
-            self.buffer = self.buffer[self.at :] + parts
-            self.at = 0
-            return True
-        return False
 
-    def take(self, n: int) -> list[bytes]:
-        """The next `n` tokens (fewer only at the end)."""
-        while len(self.buffer) - self.at < n and self._refill():
-            pass
-        out = self.buffer[self.at : self.at + n]
-        self.at += len(out)
-        self.taken += len(out)
-        return out
+class Lines(_Batched):
+    """The lines of `data` as CMS reads them (each ends after its \\n, or at the end of the data), each
+    with its whitespace runs made one space and its ends stripped."""
 
-    def total(self) -> int:
-        """How many tokens there are in all (reads the rest)."""
-        count = self.taken + len(self.buffer) - self.at
-        self.buffer, self.at = [], 0
-        for parts in self._chunks():
-            count += len(parts)
-        return count
+    def __init__(self, data: bytes):
+        super().__init__()
+        self.data = data
+        self.pos = 0
+
+    def _chunks(self) -> Iterator[list[bytes]]:
+        size = len(self.data)
+        while self.pos < size:
+            newline = self.data.find(b"\n", min(size, self.pos + CHUNK))
+            cut = size if newline < 0 else newline + 1
+            parts = self.data[self.pos : cut].split(b"\n")
+            if not parts[-1]:  # the chunk ended with its \n: nothing after it is a line
+                parts.pop()
+            self.pos = cut
+            yield [_canonical(part) for part in parts]
+
+
+def _canonical(line: bytes) -> bytes:
+    """The line with its whitespace runs made one space and its ends stripped; a long line a chunk at a
+    time (cut at a space), so that no list of all its tokens is made."""
+    if len(line) <= CHUNK:
+        return b" ".join(line.split())
+    pieces, pos = [], 0
+    while pos < len(line):
+        cut = _search(_ONE_SPACE, line, min(len(line), pos + CHUNK), len(line))
+        piece = b" ".join(line[pos:cut].split())
+        if piece:
+            pieces.append(piece)
+        pos = cut
+    return b" ".join(pieces)
+
+
+def white_diff(output: bytes, answer: bytes) -> tuple[bool, str]:
+    """CMS's white diff (see `scoring.cms.white_diff`), a batch of lines at a time: (equal, message)."""
+    got, want = Lines(output), Lines(answer)
+    while True:
+        start = got.taken
+        g, w = got.take(BATCH), want.take(BATCH)
+        if g != w:
+            for i, (a, b) in enumerate(zip(g, w, strict=False)):
+                if a != b:
+                    return False, f"line {start + i + 1}: expected {b[:100]!r}, got {a[:100]!r}"
+        if len(g) != len(w):
+            # Only blank lines may follow on the longer side.
+            longer, extra = (got, g[len(w) :]) if len(g) > len(w) else (want, w[len(g) :])
+            if any(extra) or any(any(parts) for parts in longer.rest()):
+                return False, f"contestant output too {'long' if longer is got else 'short'}"
+            return True, ""
+        if not g:
+            return True, ""
 
 
 def first_difference(

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from ioi_agent.judge.checkers import compare_tokens
-from ioi_agent.judge.compare import Tokens, digest_of
+from ioi_agent.judge.compare import Lines, Tokens, digest_of, white_diff
 from ioi_agent.judge.numbers import double_compare_testlib, kattis_float, read_double_testlib
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Checker
@@ -81,6 +81,36 @@ def test_tokens_across_chunks_are_those_of_one_split(keep_space: bool) -> None:
         got += part
     want = re.split(rb"(\s+)", data.strip()) if keep_space else data.split()
     assert got == want
+
+
+def _plain_white_diff(output: bytes, answer: bytes) -> bool:
+    """CMS's white diff written the plain way (every line in one list)."""
+
+    def lines(data: bytes) -> list[bytes]:
+        return [b" ".join(line.split()) for line in re.findall(rb"[^\n]*\n|[^\n]+$", data)]
+
+    got, want = lines(output), lines(answer)
+    common = min(len(got), len(want))
+    return got[:common] == want[:common] and not any(got[common:] + want[common:])
+
+
+def test_white_diff_in_batches_is_the_plain_one() -> None:
+    import random
+
+    rnd = random.Random(20)
+    for _ in range(3000):
+        answer = bytes(rnd.choice(b" \t\n\n\rab") for _ in range(rnd.randrange(0, 30)))
+        output = bytearray(answer)
+        for _ in range(rnd.randrange(0, 3)):
+            if output:
+                output[rnd.randrange(len(output))] = rnd.choice(b" \t\n\rab")
+        assert white_diff(bytes(output), answer)[0] == _plain_white_diff(bytes(output), answer)
+    many = b"x y\n" * 300_000
+    assert white_diff(many + b" \n\n", many) == (True, "")
+    assert white_diff(many[:-4] + b"x  z\n", many) == (False, "line 300000: expected b'x y', got b'x z'")
+    assert Lines(b"a\r\n\n b ").take(5) == [b"a", b"", b"b"]
+    long_line = b" \t".join([b"w"] * 200_000) + b"  \n"
+    assert Lines(long_line).take(2) == [b" ".join([b"w"] * 200_000)]
 
 
 def test_space_change_sensitive_compares_the_space() -> None:
@@ -145,19 +175,29 @@ def test_comparison_is_linear(kind: str) -> None:
     assert _ratio(make, lambda data: compare_tokens(data, data.replace(b"1", b"2"), TOLERANT)) < 64
 
 
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_white_diff_is_linear(kind: str) -> None:
+    make = HOSTILE[kind]
+    assert _ratio(make, lambda data: white_diff(data, data)) < 64
+    assert _ratio(make, lambda data: white_diff(data, data.replace(b"1", b"2"))) < 64
+
+
 @pytest.mark.parametrize("kind", ["tokens", "empty lines with space", "floats", "one huge line"])
 def test_memory_beyond_the_output_is_bounded(kind: str) -> None:
     data = HOSTILE[kind](16 * MIB if kind != "floats" else MIB // 2)  # tracemalloc slows each float
     other = data.replace(b"0.5", b"0.50")  # floats differ as text, agree as numbers
+    longer = data + b"\n \n"
     tracemalloc.start()
     try:
         assert compare_tokens(data, other, TOLERANT).verdict == Verdict.AC
+        assert white_diff(data, longer)[0]
         digest_of(data)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    # A list of every token would be over 300 MiB (16 MiB of tokens); a huge line is copied once.
-    assert peak < 40 * MIB
+    # A list of every token would be over 300 MiB (16 MiB of tokens); the white diff holds a few copies
+    # of its longest line (sliced, split at \n, canonical pieces, joined), of each side.
+    assert peak < 5 * len(data) + 8 * MIB
 
 
 def test_the_judge_answers_sigterm_while_reading_a_hostile_output(tmp_path: Path) -> None:

@@ -117,7 +117,7 @@ def host_program(sources: list[Path], cache: Path) -> list[str]:
                     os.chmod(tmp, 0o755)
             finally:
                 rmtree(build, ignore_errors=True)
-            if proc.timed_out or proc.signal:
+            if proc.timed_out or proc.signal or proc.start_error:
                 raise PackageError(
                     sources[0],
                     proc.failure("the checker's compilation").split(":")[0],

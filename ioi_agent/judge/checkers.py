@@ -25,7 +25,8 @@ from shutil import copyfile, rmtree
 
 from ioi_agent.errors import PackageError
 from ioi_agent.files import unique_sibling
-from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedResult, run_trusted
+from ioi_agent.judge.compare import first_difference
+from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedResult, read_capped, run_trusted
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Checker, CheckerKind
 from ioi_agent.sandbox.trusted_box import own_for_trusted
@@ -35,6 +36,8 @@ CHECKER_LIMITS = TRUSTED  # a checker's (or output validator's) limits: CMS's tr
 # Compiling a checker on the host (a testlib checker takes a few seconds): bounded like any trusted step.
 HOST_COMPILE = TrustedLimits(cpu_s=60.0, wall_s=120.0, mem_mb=TRUSTED.mem_mb)
 KATTIS_AC, KATTIS_WA = 42, 43
+MESSAGE_CAP = 4096  # bytes of a validator's judgemessage.txt / teammessage.txt the judge reads
+SCORE_CAP = 4096  # bytes of its score.txt (a number): a longer one is unreadable
 
 
 @dataclass(frozen=True)
@@ -47,39 +50,18 @@ class CheckResult:
 # --- built-in comparison ---------------------------------------------------------------------------
 
 
-def _as_float(token: bytes) -> float | None:
-    try:
-        value = float(token)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def compare_tokens(output: bytes, answer: bytes, checker: Checker) -> CheckResult:
-    """Whitespace-separated tokens; case-insensitive unless asked; floats within the tolerance."""
-    if checker.space_change_sensitive:
-        out_tokens, ans_tokens = re.split(rb"(\s+)", output.strip()), re.split(rb"(\s+)", answer.strip())
-    else:
-        out_tokens, ans_tokens = output.split(), answer.split()
-    if len(out_tokens) != len(ans_tokens):
-        return CheckResult(Verdict.WA, 0.0, f"expected {len(ans_tokens)} tokens, got {len(out_tokens)}")
-    use_floats = checker.float_abs_tol is not None or checker.float_rel_tol is not None
-    for i, (got, want) in enumerate(zip(out_tokens, ans_tokens, strict=True)):
-        if got == want or (not checker.case_sensitive and got.lower() == want.lower()):
-            continue
-        if use_floats:
-            g, w = _as_float(got), _as_float(want)
-            if g is not None and w is not None and _close(g, w, checker):
-                continue
-        return CheckResult(Verdict.WA, 0.0, f"token {i + 1}: expected {want[:40]!r}, got {got[:40]!r}")
-    return CheckResult(Verdict.AC, 1.0)
-
-
-def _close(got: float, want: float, checker: Checker) -> bool:
-    err = abs(got - want)
-    if checker.float_abs_tol is not None and err <= checker.float_abs_tol:
-        return True
-    return checker.float_rel_tol is not None and err <= checker.float_rel_tol * abs(want)
+    """Whitespace-separated tokens; case-insensitive unless asked; floats within the tolerance (Kattis's
+    default validator, in linear time: see `judge.compare`; number syntax: `judge.numbers`)."""
+    why = first_difference(
+        output,
+        answer,
+        case_sensitive=checker.case_sensitive,
+        keep_space=checker.space_change_sensitive,
+        abs_tol=checker.float_abs_tol,
+        rel_tol=checker.float_rel_tol,
+    )
+    return CheckResult(Verdict.AC, 1.0) if why is None else CheckResult(Verdict.WA, 0.0, why)
 
 
 def compare_white_diff(output: bytes, answer: bytes) -> CheckResult:
@@ -135,7 +117,7 @@ def host_program(sources: list[Path], cache: Path) -> list[str]:
                     os.chmod(tmp, 0o755)
             finally:
                 rmtree(build, ignore_errors=True)
-            if proc.timed_out or proc.signal:
+            if proc.timed_out or proc.signal or proc.start_error:
                 raise PackageError(
                     sources[0],
                     proc.failure("the checker's compilation").split(":")[0],
@@ -170,22 +152,26 @@ def kattis_result(returncode: int | None, feedback: Path, stderr: str) -> CheckR
     Anything else, or an unreadable score.txt, is a judge error."""
     message = ""
     for name in ("judgemessage.txt", "teammessage.txt"):
-        if (feedback / name).is_file():
-            message = (feedback / name).read_text(errors="replace").strip()[:500]
+        # A validator may echo a flooding program into its message: the judge reads only the start.
+        text = read_capped(feedback / name, MESSAGE_CAP)
+        if text is not None:
+            message = text.decode("utf-8", "replace").strip()[:500]
             break
-    score_file = feedback / "score.txt"
+    score_text = read_capped(feedback / "score.txt", SCORE_CAP + 1)
     if returncode == KATTIS_AC:
         score = 1.0
-        if score_file.is_file():
+        if score_text is not None:
             try:
-                score = float(score_file.read_text(errors="replace").strip())
-            except ValueError:
+                if len(score_text) > SCORE_CAP:
+                    raise ValueError("score.txt too long")
+                score = float(score_text.decode("ascii").strip())
+            except ValueError:  # UnicodeDecodeError included
                 return CheckResult(Verdict.JE, 0.0, "validator wrote an unreadable score.txt")
             if not math.isfinite(score):
                 return CheckResult(Verdict.JE, 0.0, "validator wrote a score that is not a finite number")
         return CheckResult(Verdict.AC, score, message)
     if returncode == KATTIS_WA:
-        if score_file.is_file():
+        if score_text is not None:
             return CheckResult(Verdict.JE, 0.0, 'validator produced "score.txt" on a WA verdict')
         return CheckResult(Verdict.WA, 0.0, message)
     return CheckResult(Verdict.JE, 0.0, f"output validator exited with {returncode}: {stderr.strip()[-300:]}")

@@ -7,9 +7,7 @@ talk to them through FIFOs in the box's work folder (the same inode on both side
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -30,6 +28,7 @@ from ioi_agent.judge.checkers import (
     kattis_result,
     run_checker,
 )
+from ioi_agent.judge.compare import digest_of
 from ioi_agent.judge.compile import CompiledProgram
 from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.judge.store import StoredOutcome
@@ -139,18 +138,10 @@ class Strategy(ABC):
         return [self.run_test(judge, program, tests[0])]
 
 
-_TRAILING_SPACE = re.compile(rb"[ \t\r\f\v]+(?=\n)")
-
-
 def output_digest(path: Path) -> str:
     """SHA-256 of a program's output, normalised so that outputs a token checker treats alike mostly hash
     alike: trailing whitespace of each line and trailing blank lines are dropped (CRLF counts as LF)."""
     return digest_of(path.read_bytes() if path.exists() else b"")
-
-
-def digest_of(data: bytes) -> str:
-    """`output_digest` of an output already read."""
-    return hashlib.sha256(_TRAILING_SPACE.sub(b"", data).rstrip()).hexdigest()
 
 
 def check_output(judge: Judge, test: TestCase, output: bytes) -> CheckResult:

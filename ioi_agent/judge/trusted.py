@@ -6,7 +6,14 @@ in a sandbox of their own. Each runs in a one-shot box of its own (`sandbox/trus
 never root, and of the host's files only those it is given); `guard` (sandbox/guard.c) sets the limits and
 PR_SET_PDEATHSIG before exec, so a judge that is killed takes its managers and checkers with it; each runs
 in a process group of its own, killed whole at its deadline. Output to the judge goes to unnamed files the
-judge opened (never a path), read back with a size cap. Nothing here waits without a deadline.
+judge opened (never a path), read back with a size cap (`CAPTURE_CAP`), as are the files a trusted program
+leaves for the judge (`read_capped`: no link followed, at most a cap). Nothing here waits without a
+deadline, and a trusted program that cannot even start is a failed `TrustedResult` (a judge error for its
+run), not an exception.
+
+The host's own bound on every trusted program, whatever a role asks: `$IOI_AGENT_TRUSTED_MEMORY_MB` (address
+space, default 4096 as CMS) and `$IOI_AGENT_TRUSTED_OUTPUT_MB` (largest file it writes, its captured
+stdout and stderr included, default 256), read at each start.
 """
 
 from __future__ import annotations
@@ -16,12 +23,13 @@ import hashlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +37,7 @@ from ioi_agent.sandbox.base import executor_dir
 from ioi_agent.sandbox.trusted_box import boxed
 
 CAPTURE_CAP = 1 << 20  # bytes of a trusted program's stdout/stderr the judge reads
+MEMORY_ENV, OUTPUT_ENV = "IOI_AGENT_TRUSTED_MEMORY_MB", "IOI_AGENT_TRUSTED_OUTPUT_MB"
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,22 @@ class TrustedLimits:
     def wall(self) -> float:
         return self.wall_s if self.wall_s is not None else 2 * self.cpu_s + 1
 
+    def bounded(self) -> TrustedLimits:
+        """These limits within the host's bounds (`$IOI_AGENT_TRUSTED_MEMORY_MB`, `_OUTPUT_MB`)."""
+        return replace(
+            self,
+            mem_mb=min(self.mem_mb, _env_mb(MEMORY_ENV, TrustedLimits.mem_mb)),
+            out_mb=min(self.out_mb, _env_mb(OUTPUT_ENV, TrustedLimits.out_mb)),
+        )
+
+
+def _env_mb(name: str, default: int) -> int:
+    try:
+        value = int(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
 
 TRUSTED = TrustedLimits()
 
@@ -55,6 +80,7 @@ class TrustedResult:
     stdout: str
     stderr: str
     timed_out: bool = False
+    start_error: str = ""  # why it could not be started (then returncode is None)
 
     @property
     def signal(self) -> int | None:
@@ -62,6 +88,8 @@ class TrustedResult:
 
     def failure(self, what: str) -> str:
         """One line saying how the program ended badly (for a JE message)."""
+        if self.start_error:
+            return f"{what} could not be started: {self.start_error}"
         if self.timed_out:
             return f"{what} ran past its wall-clock limit"
         if self.signal == signal.SIGXCPU:
@@ -118,11 +146,33 @@ class TrustedProcess:
         write: Iterable[Path | str] = (),
     ):
         """`argv`'s absolute paths, `read` and `cwd` are visible to it read-only, `write` read-write (see
-        trusted_box.boxed); `env`: its variables besides PATH, HOME and LANG."""
+        trusted_box.boxed); `env`: its variables besides PATH, HOME and LANG. One that cannot be started
+        (its files unreachable, no process to be had) finishes at once with `start_error` set."""
+        limits = limits.bounded()
         self.limits = limits
         self.deadline = time.monotonic() + limits.wall
         self._out = None if stdout is not None else tempfile.TemporaryFile()
         self._err = tempfile.TemporaryFile()
+        self.start_error = ""
+        self._boxed = True
+        try:
+            self.proc: subprocess.Popen[bytes] | None = self._start(
+                argv, stdin, stdout, cwd, env, read, write
+            )
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            self.proc, self.start_error = None, str(exc)[:300] or type(exc).__name__
+
+    def _start(
+        self,
+        argv: list[str],
+        stdin: int | IO[bytes] | None,
+        stdout: int | IO[bytes] | None,
+        cwd: Path | str | None,
+        env: dict[str, str] | None,
+        read: Iterable[Path | str],
+        write: Iterable[Path | str],
+    ) -> subprocess.Popen[bytes]:
+        limits = self.limits
         guard = _guard()
         prefix = []
         if guard:
@@ -137,7 +187,7 @@ class TrustedProcess:
         command = boxed(argv, read=read, write=write, cwd=cwd, env=env)
         self._boxed = command.boxed
         try:
-            self.proc = subprocess.Popen(
+            proc = subprocess.Popen(
                 [*prefix, *command.argv],
                 stdin=stdin if stdin is not None else subprocess.DEVNULL,
                 stdout=stdout if stdout is not None else self._out,
@@ -150,9 +200,10 @@ class TrustedProcess:
         finally:
             command.close()
         if not guard:
-            _prlimit(self.proc.pid, limits)
+            _prlimit(proc.pid, limits)
         with _live_lock:
-            _live[self.proc.pid] = self.proc
+            _live[proc.pid] = proc
+        return proc
 
     def _status(self, code: int) -> int:
         """The program's exit status: bubblewrap reports a program killed by signal S as exit 128 + S
@@ -162,13 +213,18 @@ class TrustedProcess:
         return code
 
     def poll(self) -> int | None:
-        return self.proc.poll()
+        return self.proc.poll() if self.proc is not None else 1
 
     def kill(self) -> None:
-        _kill_group(self.proc)
+        if self.proc is not None:
+            _kill_group(self.proc)
 
     def finish(self, deadline: float | None = None) -> TrustedResult:
         """Wait until it exits or the deadline (its own wall limit by default) passes; kill it then."""
+        if self.proc is None:
+            _read_capped(self._out)
+            _read_capped(self._err)
+            return TrustedResult(returncode=None, stdout="", stderr="", start_error=self.start_error)
         until = min(self.deadline, deadline) if deadline is not None else self.deadline
         timed_out = False
         try:
@@ -203,6 +259,25 @@ def run_trusted(
         return TrustedProcess(argv, **where).finish()  # type: ignore[arg-type]
     with open(stdin, "rb") as f:
         return TrustedProcess(argv, stdin=f, **where).finish()  # type: ignore[arg-type]
+
+
+def read_capped(path: Path, cap: int) -> bytes | None:
+    """The first `cap` bytes of a file a trusted program left for the judge (a feedback file, say), or
+    None when it is absent, not a regular file, or a symbolic link (never followed: the judge runs as
+    root, the program's box sees only its own folders)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        return None
+    with os.fdopen(fd, "rb", buffering=0) as f:
+        chunks, left = [], cap
+        while left > 0 and (chunk := f.read(min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _read_capped(f: IO[bytes] | None) -> str:

@@ -29,6 +29,7 @@ import math
 from collections.abc import Sequence
 from typing import get_args
 
+from ioi_agent.judge.compare import white_diff as judged_white_diff
 from ioi_agent.packages.model import ScoreType
 
 SCORE_TYPES: tuple[ScoreType, ...] = get_args(ScoreType)
@@ -94,41 +95,11 @@ def round_score(score: float, precision: int | None) -> float:
 
 # --- output comparison ------------------------------------------------------------------------------
 
-# CMS's whitespace: the Unicode White_Space characters in the ASCII range (space, \t, \n, \v, \f, \r).
-WHITESPACE = b" \t\n\x0b\x0c\r"
-_TO_SPACE = bytes.maketrans(WHITESPACE[1:], b" " * (len(WHITESPACE) - 1))
-
-
-def _split_lf(data: bytes) -> list[bytes]:
-    """Lines as CMS reads them (readline): each ends after a \\n or at the end of the data."""
-    parts = data.split(b"\n")
-    lines = [p + b"\n" for p in parts[:-1]]
-    if parts[-1]:
-        lines.append(parts[-1])
-    return lines
-
 
 def white_diff(output: bytes, answer: bytes) -> tuple[bool, str]:
     """CMS's white diff: the outputs are equal when line i of one equals line i of the other for every i,
     two lines being equal when they differ only in the amount and kind of whitespace (leading and
     trailing whitespace included), and lines made only of whitespace at the end of either file do not
-    count. Case-sensitive; no number tolerance. Returns (equal, message)."""
-    out_lines, ans_lines = _split_lf(output), _split_lf(answer)
-    for i in range(max(len(out_lines), len(ans_lines))):
-        got = out_lines[i] if i < len(out_lines) else None
-        want = ans_lines[i] if i < len(ans_lines) else None
-        if got is None or want is None:
-            if got is not None and got.strip(WHITESPACE):
-                return False, "contestant output too long"
-            if want is not None and want.strip(WHITESPACE):
-                return False, "contestant output too short"
-            continue
-        g, w = _canonical_line(got), _canonical_line(want)
-        if g != w:
-            return False, f"line {i + 1}: expected {w[:100]!r}, got {g[:100]!r}"
-    return True, ""
-
-
-def _canonical_line(line: bytes) -> bytes:
-    """The line with every whitespace made a space, then runs of spaces made one and the ends stripped."""
-    return b" ".join(part for part in line.translate(_TO_SPACE).split(b" ") if part)
+    count. Whitespace: space, \\t, \\n, \\v, \\f, \\r (the Unicode White_Space characters in ASCII). Case-sensitive;
+    no number tolerance. Returns (equal, message)."""
+    return judged_white_diff(output, answer)  # read a batch of lines at a time: linear, bounded memory

@@ -30,7 +30,15 @@ MEMLIM = "{memlim}"  # in a run argv: the memory limit in MiB, filled in when th
 JVM_ALLOWANCE_MB = 2048
 JVM_NPROC = 64  # a JVM starts ~20 threads (GC, JIT compilers, finalizer, ...): RLIMIT_NPROC counts them
 KOTLIN_RUNTIME = "/usr/share/java/kotlin-stdlib.jar"
-_JVM_FLAGS = ("-Dfile.encoding=UTF-8", "-XX:+UseSerialGC", "-Xss64m", f"-Xms{MEMLIM}m", f"-Xmx{MEMLIM}m")
+# Kattis's JVM flags (languages.yaml); no perf-data file in the box's /tmp.
+_JVM_FLAGS = (
+    "-Dfile.encoding=UTF-8",
+    "-XX:+UseSerialGC",
+    "-XX:-UsePerfData",
+    "-Xss64m",
+    f"-Xms{MEMLIM}m",
+    f"-Xmx{MEMLIM}m",
+)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,13 @@ from ioi_agent.judge.languages import Language
 from ioi_agent.sandbox import SandboxPool
 from ioi_agent.sandbox.base import BOX_BIN, BOX_WORK, ProcResult, ProcSpec
 
-CPP_FLAGS = ["-O2", "-std=gnu++17", "-pipe"]  # the precompiled header's flags (languages.py: cpp17)
+CPP_FLAGS = ["-O2", "-std=gnu++17", "-pipe"]  # the precompiled header's flags (languages.py: _gcc)
 COMPILE_LIMITS = {"cpu_s": 60.0, "wall_s": 120.0, "mem_mb": 4096, "out_mb": 256, "nproc": 32}
 DOCKER_PCH = "/opt/pch"
-PCH_LANGUAGE = "cpp17"
+# The C++ dialects with a precompiled header: CMS's (and the judge's default) and Kattis's. The image has
+# one folder per dialect (Dockerfile.sandbox); on the host each is built on first use.
+PCH_STD = {"cpp17": "gnu++17", "cpp23": "gnu++23"}
+DOCKER_PCHS = {"gnu++17": DOCKER_PCH, "gnu++23": "/opt/pch-gnu++23"}
 # suffix -> language family, the judge's defaults (selection checks a candidate's suffix against it)
 LANGUAGES = {suffix: languages.LANGUAGES[key].family for suffix, key in languages.DEFAULT_BY_SUFFIX.items()}
 # A compiler that runs on a JVM: a bounded heap (under RLIMIT_AS the default heap, a quarter of the
@@ -62,12 +65,22 @@ class Compiler:
         self.use_pch = use_pch
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self._pch: str | None = None
-        if use_pch:
-            self._pch = DOCKER_PCH if pool.backend.name == "docker" else host_pch(pool.mounts.binaries)
+        self._pchs: dict[str, str | None] = {}
+        self._pch = self._pch_of("cpp17")
+
+    def _pch_of(self, key: str) -> str | None:
+        """The box folder of the dialect's precompiled-header overlay; None without one."""
+        std = PCH_STD.get(key)
+        if not self.use_pch or std is None:
+            return None
+        with self._guard:
+            if std not in self._pchs:
+                docker = self.pool.backend.name == "docker"
+                self._pchs[std] = DOCKER_PCHS[std] if docker else host_pch(self.pool.mounts.binaries, std)
+            return self._pchs[std]
 
     def key(self, source: bytes, name: str, grader_files: list[Path], lang: Language) -> str:
-        pch = self._pch if lang.key == PCH_LANGUAGE else None
+        pch = self._pch_of(lang.key)
         h = hashlib.sha256(
             f"compile-v4|{self.pool.backend.name}|{lang.key}|{lang.compile}|{lang.run}|{pch}".encode()
         )
@@ -120,7 +133,8 @@ class Compiler:
             else:
                 argv.append(fill.get(arg, arg))
         if lang.family == "cpp":  # graders' headers beside the source; the PCH overlay first
-            pch = ["-I", self._pch] if self._pch and lang.key == PCH_LANGUAGE else []
+            overlay = self._pch_of(lang.key)
+            pch = ["-I", overlay] if overlay else []
             argv[1:1] = [*pch, "-I", box_src]
         if lang.family == "java":
             argv[1:1] = [f"-J{o}" for o in JVM_COMPILER_OPTS.split()]
@@ -287,7 +301,7 @@ def python_main(graders: list[Path]) -> str | None:
 _pch_lock = threading.Lock()
 
 
-def host_pch(binaries: Path) -> str | None:
+def host_pch(binaries: Path, std: str = "gnu++17") -> str | None:
     """Build (once) a precompiled bits/stdc++.h with the host's g++, in a folder the boxes can see.
 
     The folder is an overlay searched before the system headers (`-I`): it holds the .gch and, beside it,
@@ -299,13 +313,14 @@ def host_pch(binaries: Path) -> str | None:
     if not gxx:
         return None
     version = subprocess.run([gxx, "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
-    tag = hashlib.sha256(f"overlay-v2|{version}|{CPP_FLAGS}".encode()).hexdigest()[:12]
+    flags = [f"-std={std}" if f.startswith("-std=") else f for f in CPP_FLAGS]  # a .gch is per dialect
+    tag = hashlib.sha256(f"overlay-v2|{version}|{flags}".encode()).hexdigest()[:12]
     folder = binaries / f"pch-{tag}"
     gch = folder / "bits" / "stdc++.h.gch"
     with _pch_lock:
         if not gch.exists():
             probe = subprocess.run(
-                [gxx, "-std=gnu++17", "-H", "-E", "-x", "c++", "-"],
+                [gxx, f"-std={std}", "-H", "-E", "-x", "c++", "-"],
                 input="#include <bits/stdc++.h>\n",
                 capture_output=True,
                 text=True,
@@ -319,7 +334,7 @@ def host_pch(binaries: Path) -> str | None:
             gch.parent.mkdir(parents=True, exist_ok=True)
             tmp = gch.with_suffix(".part")
             built = subprocess.run(
-                [gxx, *CPP_FLAGS, "-x", "c++-header", header, "-o", str(tmp)], capture_output=True
+                [gxx, *flags, "-x", "c++-header", header, "-o", str(tmp)], capture_output=True
             )
             if built.returncode != 0:
                 return None

@@ -76,9 +76,16 @@ JAVA_ALLOC = """public class Main { public static void main(String[] a) throws E
 """
 
 
-def test_a_jvm_is_charged_its_heap_only(tmp_path: Path, sandbox_name: str) -> None:
+@pytest.mark.parametrize("cgroup", ["auto", "off"])
+def test_a_jvm_is_charged_its_heap_only(
+    tmp_path: Path, sandbox_name: str, cgroup: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """-Xmx is the memory limit (Kattis's run command): 150 MB of a 256 MB heap is AC although the JVM
-    reserves GBs of address space; 400 MB is MLE (the heap ran out), not a crash."""
+    reserves GBs of address space; 400 MB is MLE (the heap ran out), not a crash. Both where memory is a
+    cgroup's limit and where it is RLIMIT_AS ($IOI_AGENT_CGROUP=off)."""
+    monkeypatch.setenv("IOI_AGENT_CACHE", str(tmp_path / "cache"))  # no result stored by the other mode
+    if cgroup == "off":
+        monkeypatch.setenv("IOI_AGENT_CGROUP", "off")
     root = _generous(write_kattis_problem(tmp_path / "mem", {"small": ("150\n", "150\n")}))
     big = _generous(write_kattis_problem(tmp_path / "mem-big", {"big": ("400\n", "400\n")}))
     for folder in (root, big):

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from ioi_agent.cli import main
 from ioi_agent.judge import languages
 from ioi_agent.judge.languages import Language
 from ioi_agent.judge.runner import Judge
+from ioi_agent.judge.store import ResultStore
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages import load_problem
 from tests.conftest import write_kattis_problem
@@ -83,7 +85,6 @@ def test_a_jvm_is_charged_its_heap_only(
     """-Xmx is the memory limit (Kattis's run command): 150 MB of a 256 MB heap is AC although the JVM
     reserves GBs of address space; 400 MB is MLE (the heap ran out), not a crash. Both where memory is a
     cgroup's limit and where it is RLIMIT_AS ($IOI_AGENT_CGROUP=off)."""
-    monkeypatch.setenv("IOI_AGENT_CACHE", str(tmp_path / "cache"))  # no result stored by the other mode
     if cgroup == "off":
         monkeypatch.setenv("IOI_AGENT_CGROUP", "off")
     root = _generous(write_kattis_problem(tmp_path / "mem", {"small": ("150\n", "150\n")}))
@@ -93,7 +94,8 @@ def test_a_jvm_is_charged_its_heap_only(
         (folder / "submissions" / "accepted" / "Main.java").write_text(JAVA_ALLOC)
     for folder, verdict in ((root, Verdict.AC), (big, Verdict.MLE)):
         problem = load_problem(folder)
-        with Judge(problem, sandbox=sandbox_name, jobs=1) as judge:
+        store = ResultStore(tmp_path / f"{folder.name}.sqlite")  # no result stored by the other mode
+        with Judge(problem, sandbox=sandbox_name, jobs=1, store=store) as judge:
             [result] = judge.judge_sources([problem.submissions[0].path])
         assert result.verdict == verdict, result
 
@@ -177,3 +179,34 @@ def test_a_language_the_box_lacks_is_not_judged(
         "Debian package openjdk-17-jdk-headless)"
     )
     assert result.verdict == Verdict.JE
+
+
+def test_problem_show_lists_the_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`problem show`: each submission's language as judged here, and Kattis's `languages` key."""
+    root = _kattis(tmp_path / "show", {n: SOURCES[n] for n in ("ab.cpp", "ab.java", "ab.py")})
+    yaml = root / "problem.yaml"
+    yaml.write_text(yaml.read_text() + "languages: cpp java python3\n")
+    (root / "submissions" / "accepted" / "two.py").write_text("#!/usr/bin/env python2\nprint 3\n")
+    problem = load_problem(root)
+    assert problem.languages == ["cpp", "java", "python3"]
+    assert {s.path.name: s.language for s in problem.submissions}["two.py"] == "python2"
+    assert main(["problem", "show", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "languages allowed: cpp java python3" in out
+    for name in (
+        "C++23 (g++ -std=gnu++23)",
+        "Java (OpenJDK 17)",
+        "Python 3 (PyPy 3)",
+        "python2 (not supported)",
+    ):
+        assert name in out
+
+
+def test_verify_names_what_it_did_not_judge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """verify: a labelled submission in a language the judge has not is printed as not judged, and does
+    not count as agreeing or disagreeing with its label."""
+    root = _kattis(tmp_path / "v", {"ab.cpp": SOURCES["ab.cpp"]})
+    (root / "submissions" / "accepted" / "two.py").write_text("#!/usr/bin/env python2\nprint 3\n")
+    assert main(["verify", str(root), "--sandbox", "bwrap"]) == 0
+    err = "".join(capsys.readouterr().err.split())  # however the console wraps it
+    assert "two.py:notjudged:languagepython2isnotsupportedbythisjudge" in err

@@ -54,11 +54,6 @@ class CompiledProgram(BaseModel):
     min_nproc: int = 0
 
 
-def language_of(path: Path) -> str:
-    """The language family of a file by its suffix (the judge's defaults)."""
-    return languages.by_suffix(path).family
-
-
 class Compiler:
     def __init__(self, pool: SandboxPool, use_pch: bool = True):
         self.pool = pool

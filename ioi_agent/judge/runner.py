@@ -155,9 +155,16 @@ class Judge:
 
     # --- running --------------------------------------------------------------------------------
 
-    def compile(self, source: Path) -> CompiledProgram:
+    def compile(self, source: Path, language: str | None = None) -> CompiledProgram:
+        """`language`: a languages.py key (a cluster node gets the driver's); None: `language_of`."""
+        whole = self.problem.task_type in (TaskType.OUTPUT_ONLY, TaskType.TWO_STEPS)
+        lang = None if whole else languages.get(language) if language else self.language_of(source)
+        if isinstance(lang, str):
+            return CompiledProgram(
+                key=file_or_dir_digest(source), language="", ok=False, message=lang, not_judged=lang
+            )
         if self.remote is not None:
-            return self.remote.compile(source)
+            return self.remote.compile(source, lang.key if lang else "")
         if self.problem.task_type == TaskType.OUTPUT_ONLY:
             ok = source.is_dir()
             return CompiledProgram(
@@ -167,13 +174,8 @@ class Judge:
                 argv=[str(source)],
                 message="" if ok else "an output-only submission is a folder of output files",
             )
-        if self.problem.task_type == TaskType.TWO_STEPS:
+        if self.problem.task_type == TaskType.TWO_STEPS or lang is None:
             return self._compile_two_steps(source)
-        lang = self.language_of(source)
-        if isinstance(lang, str):
-            return CompiledProgram(
-                key=file_or_dir_digest(source), language="", ok=False, message=lang, not_judged=lang
-            )
         graders = self.problem.grader_files.get(lang.family, [])
         if self.problem.task_type == TaskType.COMMUNICATION and lang.family == "cpp":
             name = (

@@ -209,7 +209,7 @@ SUBMISSION = {
     "max_memory_mb": float,
 }
 SUBTASK = {"name": str, "points": float, "score": float, "verdict": str}
-COMPILE = {"ok": bool, "message": str}
+COMPILE = {"ok": bool, "message": str, "not_judged": str}  # not_judged: "" or why (languages.py)
 VERDICTS = {"AC", "WA", "TLE", "MLE", "OLE", "RE", "CE", "JE"}
 
 

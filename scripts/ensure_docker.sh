@@ -14,10 +14,11 @@
 # Environment knobs:
 #   IOI_AGENT_DOCKERD_FLAGS  dockerd flags to use instead of the built-in fallback list
 #   IOI_AGENT_DEBIAN_MIRROR  Debian mirror for debootstrap (default: the one in this machine's apt sources)
+#   IOI_AGENT_SANDBOX_IMAGE  the sandbox image tag to build (default ioi-agent-sandbox:latest), as ioi_agent/sandbox/docker.py reads it
 set -euo pipefail
 
 BASE_IMAGE=ioi-agent-base:bookworm
-SANDBOX_IMAGE=ioi-agent-sandbox:latest
+SANDBOX_IMAGE=${IOI_AGENT_SANDBOX_IMAGE:-ioi-agent-sandbox:latest}  # the tag the docker backend runs (same variable)
 SUITE=bookworm
 DOCKERD_LOG=/tmp/dockerd.log
 DOCKER_WAIT_S=60

@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ioi_agent.cluster.connect import CLUSTER_HELP
 from ioi_agent.judge.labels import promise_label, submission_promise, submission_satisfied
-from ioi_agent.judge.results import JudgeReport
+from ioi_agent.judge.results import JudgeReport, SubmissionResult
 from ioi_agent.judge.runner import Judge
 from ioi_agent.packages import load_problem
 
@@ -131,8 +132,11 @@ def report_table(
         row = [Path(sub.source).name]
         if labels is not None:
             row.append(labels.get(sub.source, ""))
+        verdict = f"[{colour}]{sub.verdict}[/{colour}]"
+        if sub.compile.not_judged:  # never silently: the reason stands where the verdict would
+            verdict = f"[yellow]{escape(sub.compile.not_judged)}[/yellow]"
         row += [
-            f"[{colour}]{sub.verdict}[/{colour}]",
+            verdict,
             f"{sub.score:g}",
             subtasks,
             f"{sub.max_time_s:.3f}",
@@ -140,13 +144,15 @@ def report_table(
         ]
         if labels is not None:
             ok = (oks or {}).get(sub.source)
-            row.append({True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[ok])
+            mark = {True: "[green]yes[/green]", False: "[red]NO[/red]", None: "-"}[ok]
+            row.append("[yellow]not judged[/yellow]" if sub.compile.not_judged else mark)
         table.add_row(*row)
     return table
 
 
 def run_verify(args: argparse.Namespace) -> int:
     failures = 0
+    not_judged: list[SubmissionResult] = []
     documents = []
     console = Console()
     for path in args.problems:
@@ -161,9 +167,12 @@ def run_verify(args: argparse.Namespace) -> int:
             )
             report = judge_with_progress(judge, [s.path for s in subs], f"verifying {problem.name}")
         labels = {str(s.path): promise_label(s) for s in subs}
+        not_judged.extend(r for r in report.submissions if r.compile.not_judged)
         by_source = {str(s.path): s for s in subs}
         oks = {
-            r.source: submission_satisfied(by_source[r.source], r, problem, report.max_score)
+            r.source: None
+            if r.compile.not_judged
+            else submission_satisfied(by_source[r.source], r, problem, report.max_score)
             for r in report.submissions
         }
         bad = [source for source, ok in oks.items() if ok is False]
@@ -180,6 +189,8 @@ def run_verify(args: argparse.Namespace) -> int:
             )
         else:
             console.print(report_table(report, labels, oks))
+    for r in not_judged:  # stderr: the JSON on stdout keeps them too (compile.not_judged)
+        err.print(f"[yellow]{r.source}: {escape(r.compile.not_judged)}[/yellow]")
     if args.json:
         import json
 

@@ -10,8 +10,10 @@ import sys
 from collections import Counter
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from ioi_agent.judge.languages import describe
 from ioi_agent.packages import Problem, TaskType, load_problem
 from ioi_agent.packages.sources import FORMATS
 
@@ -149,6 +151,17 @@ def render(problem: Problem, console: Console) -> None:
     for s in problem.subtasks:
         table.add_row(s.name, f"{s.points:g}", str(len(s.tests)), "yes" if s.stop_on_failure else "no")
     console.print(table)
+
+    if problem.languages:
+        console.print("languages allowed: " + " ".join(problem.languages))
+    langs = Counter(describe(problem.format, s.language, s.path) for s in problem.submissions)
+    if langs:
+        table = Table(title="Submission languages (as judged here)", title_justify="left")
+        table.add_column("language")
+        table.add_column("count", justify="right")
+        for name, n in sorted(langs.items()):
+            table.add_row(escape(name), str(n))
+        console.print(table)
 
     counts = Counter(s.label for s in problem.submissions)
     if counts:

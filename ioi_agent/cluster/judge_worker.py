@@ -70,7 +70,7 @@ class JudgeWorker:
     def __init__(self) -> None:
         self.node = ray.get_runtime_context().get_node_id()
         self._judges: OrderedDict[str, Judge] = OrderedDict()
-        self._programs: dict[tuple[str, str], CompiledProgram] = {}
+        self._programs: dict[tuple[str, str, str], CompiledProgram] = {}
         self._problems: dict[str, Problem] = {}
 
     def ready(self, sandbox: str) -> dict[str, str]:
@@ -84,12 +84,12 @@ class JudgeWorker:
         self._judge(spec)
         return time.monotonic() - started
 
-    def compile(self, spec: JudgeSpec, source: Blob) -> CompiledProgram:
-        return self._program(self._judge(spec), spec, source)
+    def compile(self, spec: JudgeSpec, source: Blob, language: str = "") -> CompiledProgram:
+        return self._program(self._judge(spec), spec, source, language)
 
-    def run(self, spec: JudgeSpec, source: Blob, tests: list[str]) -> RunReply:
+    def run(self, spec: JudgeSpec, source: Blob, tests: list[str], language: str = "") -> RunReply:
         judge = self._judge(spec)
-        program = self._program(judge, spec, source)
+        program = self._program(judge, spec, source, language)
         if not program.ok:  # it compiled on the driver's first node: this one's box failed to build it
             why = f"the program did not compile on node {self.node[:8]}: {program.message[:300]}"
             return RunReply(program.key, [judge_error(why)])
@@ -151,15 +151,16 @@ class JudgeWorker:
             problem = self._problems[spec.package.digest] = rebase_problem(portable, folder)
         return problem
 
-    def _program(self, judge: Judge, spec: JudgeSpec, source: Blob) -> CompiledProgram:
-        memo = (spec.key, source.digest)
+    def _program(self, judge: Judge, spec: JudgeSpec, source: Blob, language: str) -> CompiledProgram:
+        """`language`: the languages.py key the driver resolved ("" = by the suffix)."""
+        memo = (spec.key, source.digest, language)
         program = self._programs.get(memo)
         if program is None:
             folder = node_folder(
                 "sources", source.digest, lambda: ray.get(source.ref, timeout=FETCH_TIMEOUT_S)
             )
             # The node's compile cache makes this free for a program any actor of the node built before.
-            program = judge.compile(folder / source.name)
+            program = judge.compile(folder / source.name, language=language or None)
             if not program.box_failure:  # a box's failure is tried again next time, as locally
                 self._programs[memo] = program
         return program

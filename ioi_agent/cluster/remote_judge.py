@@ -253,7 +253,7 @@ class RemoteJudging:
         self.strategy = RemoteStrategy(self)
         self._lock = threading.Lock()
         self._blobs: dict[str, Blob] = {}  # source digest -> its object (put once)
-        self._compiled: dict[str, CompiledProgram] = {}  # source digest -> compile result
+        self._compiled: dict[tuple[str, str], CompiledProgram] = {}  # (source digest, language) -> result
         self._sources: dict[str, Blob] = {}  # compile key -> a source that compiles to it
         self._spec: JudgeSpec | None = None
 
@@ -289,19 +289,21 @@ class RemoteJudging:
                 blob = self._blobs[key] = Blob(key, name, self.ray.put(data))
             return blob
 
-    def compile(self, source: Path) -> CompiledProgram:
+    def compile(self, source: Path, language: str = "") -> CompiledProgram:
+        """`language`: the languages.py key the driver resolved (nodes do not see the package's
+        submissions, where a declared language comes from); "" = the node's default for the suffix."""
         blob = self._blob(source)
         with self._lock:
-            known = self._compiled.get(blob.digest)
+            known = self._compiled.get((blob.digest, language))
         if known is not None:
             return known
         deadline = 2 * COMPILE_LIMITS["wall_s"] + MAX_SERIES * 2 * (2 * self.spec().time_limit + 1) + SLACK_S
         program: CompiledProgram = self.fleet.call(
-            "compile", (self.spec(), blob), deadline, f"compiling {source.name}"
+            "compile", (self.spec(), blob, language), deadline, f"compiling {source.name}"
         )
         with self._lock:
             if not program.box_failure:
-                self._compiled[blob.digest] = program
+                self._compiled[(blob.digest, language)] = program
             self._sources.setdefault(program.key, blob)
         return program
 
@@ -316,7 +318,10 @@ class RemoteJudging:
         per_test = 2 * (2 * self.judge.time_limit + 1)
         deadline = (len(tests) + MAX_SERIES) * per_test + 2 * COMPILE_LIMITS["wall_s"] + SLACK_S
         reply: RunReply = self.fleet.call(
-            "run", (self.spec(), source, [t.name for t in tests]), deadline, f"running {len(tests)} test(s)"
+            "run",
+            (self.spec(), source, [t.name for t in tests], program.dialect),
+            deadline,
+            f"running {len(tests)} test(s)",
         )
         if reply.program_key != program.key:
             raise IoiAgentError(

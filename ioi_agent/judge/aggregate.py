@@ -32,8 +32,9 @@ RunGrader = Callable[[Group, list[tuple[str, float]]], tuple[str, float, str]]
 
 
 def compile_error(problem: Problem, src: Path, prog: CompiledProgram) -> SubmissionResult:
-    """CE when the compiler rejected the source; JE when the box stopped the compilation."""
-    verdict = Verdict.JE if prog.box_failure else Verdict.CE
+    """CE when the compiler rejected the source; JE when the box stopped the compilation or the source
+    was not judged (its language is not installed or not supported here: `CompileInfo.not_judged`)."""
+    verdict = Verdict.JE if prog.box_failure or prog.not_judged else Verdict.CE
     subtasks = [
         SubtaskResult(name=s.name, points=s.points, score=0.0, verdict=verdict) for s in problem.subtasks
     ]
@@ -42,7 +43,7 @@ def compile_error(problem: Problem, src: Path, prog: CompiledProgram) -> Submiss
         verdict=verdict,
         score=0.0,
         subtasks=subtasks,
-        compile=CompileInfo(ok=False, message=prog.message),
+        compile=CompileInfo(ok=False, message=prog.message, not_judged=prog.not_judged),
     )
 
 

@@ -1,8 +1,9 @@
-"""Compiling submissions inside a box, once per distinct (source, grader files, flags, toolchain).
+"""Compiling submissions inside a box, once per distinct (source, grader files, language, toolchain).
 
-C++ is built at `-O2 -std=gnu++17` with a precompiled `bits/stdc++.h` when one is available; Python is
-byte-compiled to catch syntax errors and then run as is. Results, failures included, are cached on disk
-under the binaries folder every box mounts read-only.
+How each language is built and run is the table in languages.py. C++17 gets a precompiled
+`bits/stdc++.h` when one is available; Python is byte-compiled to catch syntax errors and then run as is;
+Java and Kotlin leave class files. Results, failures included, are cached on disk under the binaries
+folder every box mounts read-only. A language whose tools the box lacks is "not judged", never a CE.
 """
 
 from __future__ import annotations
@@ -17,33 +18,40 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ioi_agent.errors import IoiAgentError
 from ioi_agent.files import unique_sibling
+from ioi_agent.judge import languages
+from ioi_agent.judge.languages import Language
 from ioi_agent.sandbox import SandboxPool
 from ioi_agent.sandbox.base import BOX_BIN, BOX_WORK, ProcResult, ProcSpec
 
-CPP_FLAGS = ["-O2", "-std=gnu++17", "-pipe"]
+CPP_FLAGS = ["-O2", "-std=gnu++17", "-pipe"]  # the precompiled header's flags (languages.py: _gcc)
 COMPILE_LIMITS = {"cpu_s": 60.0, "wall_s": 120.0, "mem_mb": 4096, "out_mb": 256, "nproc": 32}
-LANGUAGES = {".cpp": "cpp", ".cc": "cpp", ".cxx": "cpp", ".c": "cpp", ".py": "python"}
 DOCKER_PCH = "/opt/pch"
+# The C++ dialects with a precompiled header: CMS's (and the judge's default) and Kattis's. The image has
+# one folder per dialect (Dockerfile.sandbox); on the host each is built on first use.
+PCH_STD = {"cpp17": "gnu++17", "cpp23": "gnu++23"}
+DOCKER_PCHS = {"gnu++17": DOCKER_PCH, "gnu++23": "/opt/pch-gnu++23"}
+# suffix -> language family, the judge's defaults (selection checks a candidate's suffix against it)
+LANGUAGES = {suffix: languages.LANGUAGES[key].family for suffix, key in languages.DEFAULT_BY_SUFFIX.items()}
+# A compiler that runs on a JVM: a bounded heap (under RLIMIT_AS the default heap, a quarter of the
+# machine's memory, could not even be reserved) and one GC thread; no perf data file in the box's /tmp.
+JVM_COMPILER_OPTS = "-Xmx1536m -Xss64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 
 
 class CompiledProgram(BaseModel):
     key: str
-    language: str
+    language: str  # the family: cpp, c, java, kotlin, rust, python (what grader files are for)
     ok: bool
     message: str = ""
-    argv: list[str] = []  # box argv prefix that runs it
+    argv: list[str] = []  # box argv prefix that runs it (languages.MEMLIM stands for the memory limit)
     # The box, not the compiler, ended the compilation (its limits, a failed start): a judge error,
     # never cached, never charged to the source as a compile error.
     box_failure: bool = False
-
-
-def language_of(path: Path) -> str:
-    lang = LANGUAGES.get(path.suffix.lower())
-    if not lang:
-        raise IoiAgentError(f"{path}: unknown language (use .cpp for C++17 or .py for Python 3)")
-    return lang
+    dialect: str = ""  # the languages.py key it was built as (cpp17, pypy3, java, ...)
+    # Not judged (its language is not installed or not supported here): the reason, shown as is.
+    not_judged: str = ""
+    memory_allowance_mb: int = 0  # added to the memory limit of the box for its runs (a JVM's own)
+    min_nproc: int = 0
 
 
 class Compiler:
@@ -52,13 +60,25 @@ class Compiler:
         self.use_pch = use_pch
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self._pch: str | None = None
-        if use_pch:
-            self._pch = DOCKER_PCH if pool.backend.name == "docker" else host_pch(pool.mounts.binaries)
+        self._pchs: dict[str, str | None] = {}
+        self._pch = self._pch_of("cpp17")
 
-    def key(self, source: bytes, name: str, grader_files: list[Path], language: str) -> str:
-        tag = "compile-v2" if language == "cpp" else "compile-v3"  # v3: python3 runs with site
-        h = hashlib.sha256(f"{tag}|{self.pool.backend.name}|{language}|{CPP_FLAGS}|{self._pch}".encode())
+    def _pch_of(self, key: str) -> str | None:
+        """The box folder of the dialect's precompiled-header overlay; None without one."""
+        std = PCH_STD.get(key)
+        if not self.use_pch or std is None:
+            return None
+        with self._guard:
+            if std not in self._pchs:
+                docker = self.pool.backend.name == "docker"
+                self._pchs[std] = DOCKER_PCHS[std] if docker else host_pch(self.pool.mounts.binaries, std)
+            return self._pchs[std]
+
+    def key(self, source: bytes, name: str, grader_files: list[Path], lang: Language) -> str:
+        pch = self._pch_of(lang.key)
+        h = hashlib.sha256(
+            f"compile-v4|{self.pool.backend.name}|{lang.key}|{lang.compile}|{lang.run}|{pch}".encode()
+        )
         h.update(name.encode() + b"\0" + source)
         for g in grader_files:
             for rel, path in _tree(g):
@@ -66,16 +86,18 @@ class Compiler:
         return h.hexdigest()[:32]
 
     def compile(
-        self, source: Path, grader_files: list[Path] | None = None, name: str | None = None
+        self,
+        source: Path,
+        grader_files: list[Path] | None = None,
+        name: str | None = None,
+        language: str | None = None,
     ) -> CompiledProgram:
-        language = language_of(source)
+        """`language`: a languages.py key (None: by the suffix, the judge's defaults)."""
+        lang = languages.get(language) if language else languages.by_suffix(source)
         grader_files = grader_files or []
         text = source.read_bytes()
-        main_name = name or ("main.py" if language == "python" else "main.cpp")
-        if language == "python" and name is None and python_main(grader_files):
-            # An included main file runs the submission: keep the submission's own name beside it.
-            main_name = source.name if source.name != python_main(grader_files) else "submission.py"
-        key = self.key(text, main_name, grader_files, language)
+        main_name = name or _main_name(lang, source, text, grader_files)
+        key = self.key(text, main_name, grader_files, lang)
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
@@ -83,21 +105,38 @@ class Compiler:
             meta = target / "result.json"
             if meta.is_file():
                 return CompiledProgram.model_validate_json(meta.read_text())
-            result = self._build(key, language, main_name, text, grader_files)
-            if result.box_failure:
+            result = self._build(key, lang, main_name, text, grader_files)
+            if result.box_failure or result.not_judged:
                 return result  # not a fact about the source: the next call compiles again
             tmp = unique_sibling(target)
             tmp.mkdir(parents=True)
             if result.ok:
-                self._install(tmp, key, language, main_name, text, grader_files)
+                self._install(tmp, key, lang)
             (tmp / "result.json").write_text(result.model_dump_json())
             os.chmod(tmp, 0o755)
             shutil.rmtree(target, ignore_errors=True)
             os.replace(tmp, target)
             return result
 
+    def _argv(self, lang: Language, box_src: str, src: Path, main_name: str) -> list[str]:
+        units = sorted(p.name for p in src.iterdir() if p.is_file() and p.suffix in lang.suffixes)
+        fill = {"{out}": f"{box_src}/prog", "{main}": f"{box_src}/{main_name}"}
+        argv: list[str] = []
+        for arg in lang.compile:
+            if arg == "{files}":
+                argv += [f"{box_src}/{u}" for u in units]
+            else:
+                argv.append(fill.get(arg, arg))
+        if lang.family == "cpp":  # graders' headers beside the source; the PCH overlay first
+            overlay = self._pch_of(lang.key)
+            pch = ["-I", overlay] if overlay else []
+            argv[1:1] = [*pch, "-I", box_src]
+        if lang.family == "java":
+            argv[1:1] = [f"-J{o}" for o in JVM_COMPILER_OPTS.split()]
+        return argv
+
     def _build(
-        self, key: str, language: str, main_name: str, text: bytes, graders: list[Path]
+        self, key: str, lang: Language, main_name: str, text: bytes, graders: list[Path]
     ) -> CompiledProgram:
         with self.pool.box() as box:
             src = box.work / "tmp" / "compile"
@@ -109,21 +148,8 @@ class Compiler:
                 for p in [src, *src.rglob("*")]:
                     os.chown(p, box.uid, box.uid)
             box_src = f"{BOX_WORK}/tmp/compile"
-            if language == "python":
-                argv = [
-                    "/usr/bin/python3",
-                    "-c",
-                    "import sys,py_compile; py_compile.compile(sys.argv[1], doraise=True, cfile='/tmp/x.pyc')",
-                    f"{box_src}/{main_name}",
-                ]
-            else:
-                units = [
-                    f"{box_src}/{p.name}" for p in src.iterdir() if p.suffix in (".cpp", ".cc", ".cxx", ".c")
-                ]
-                pch = ["-I", self._pch] if self._pch else []
-                argv = ["/usr/bin/g++", *CPP_FLAGS, *pch, "-I", box_src, "-o", f"{box_src}/prog", *units]
             spec = ProcSpec(
-                argv=argv,
+                argv=self._argv(lang, box_src, src, main_name),
                 cwd=box_src,
                 stderr=f"{box_src}/compile.err",
                 stdout=f"{box_src}/compile.out",
@@ -132,15 +158,22 @@ class Compiler:
                     "LANG": "C.UTF-8",
                     "HOME": "/tmp",
                     "TMPDIR": "/tmp",
+                    "JAVA_OPTS": JVM_COMPILER_OPTS,  # kotlinc's launcher script passes these to its JVM
                 },
-                **COMPILE_LIMITS,
+                **{**COMPILE_LIMITS, "nproc": max(int(COMPILE_LIMITS["nproc"]), lang.min_nproc)},
             )
             res = box.run([spec])[0]
-            message = (
-                (src / "compile.err").read_text(errors="replace")[-4000:]
-                if (src / "compile.err").exists()
-                else ""
-            )
+            message = _read_tail(src / "compile.err") + _read_tail(src / "compile.out")
+            if res.spawn_error and "No such file" in res.spawn_error:
+                # The compiler (or interpreter) is not in the box: not the source's fault, not judged.
+                return CompiledProgram(
+                    key=key,
+                    language=lang.family,
+                    dialect=lang.key,
+                    ok=False,
+                    message=languages.not_installed_message(lang),
+                    not_judged=languages.not_installed_message(lang),
+                )
             box_failure = bool(
                 res.cpu_exceeded or res.wall_exceeded or res.mem_exceeded or res.spawn_error or res.signal
             )
@@ -153,35 +186,82 @@ class Compiler:
                 message = (
                     "the sandbox stopped the compilation (the compiler could not start a pass)\n" + message
                 )
-            ok = res.ok and not box_failure and (language == "python" or (src / "prog").is_file())
-            if ok and language == "cpp":
-                shutil.copyfile(src / "prog", self._built(key))
-        argv = (
-            [f"{BOX_BIN}/{key}/prog"]
-            if language == "cpp"
-            # As Kattis runs it: `python3 main`, with site (its exit() and quit() builtins) on.
-            else ["/usr/bin/python3", f"{BOX_BIN}/{key}/{python_main(graders) or main_name}"]
-        )
+            ok = res.ok and not box_failure and (not lang.binary or (src / "prog").is_file())
+            if ok:
+                _stage(src, self._built(key), lang)
         return CompiledProgram(
-            key=key, language=language, ok=ok, message=message.strip(), argv=argv, box_failure=box_failure
+            key=key,
+            language=lang.family,
+            dialect=lang.key,
+            ok=ok,
+            message=message.strip(),
+            argv=_run_argv(lang, f"{BOX_BIN}/{key}", python_main(graders) or main_name, src),
+            box_failure=box_failure,
+            memory_allowance_mb=lang.memory_allowance_mb,
+            min_nproc=lang.min_nproc,
         )
 
     def _built(self, key: str) -> Path:
-        """Where this thread puts a binary between the box and the cache: two judges (processes) may
+        """Where this thread puts a build between the box and the cache: two judges (processes) may
         share one cache and build one key at once."""
         return self.pool.mounts.binaries / f".{key}.prog.{os.getpid()}.{threading.get_ident()}.part"
 
-    def _install(
-        self, folder: Path, key: str, language: str, main_name: str, text: bytes, graders: list[Path]
-    ) -> None:
-        if language == "cpp":
-            os.replace(self._built(key), folder / "prog")
+    def _install(self, folder: Path, key: str, lang: Language) -> None:
+        built = self._built(key)
+        if lang.binary:
+            os.replace(built, folder / "prog")
             os.chmod(folder / "prog", 0o755)
             return
-        (folder / main_name).write_bytes(text)
-        _copy_graders(graders, folder)
+        for p in built.iterdir():
+            os.replace(p, folder / p.name)
+        shutil.rmtree(built, ignore_errors=True)
         for p in folder.rglob("*"):
             os.chmod(p, 0o755 if p.is_dir() else 0o644)
+
+
+def _read_tail(path: Path) -> str:
+    return path.read_text(errors="replace")[-4000:] if path.is_file() else ""
+
+
+def _stage(src: Path, built: Path, lang: Language) -> None:
+    """Copy what the build left out of the box's folder: the binary, or the whole folder (sources,
+    graders, class files) less the compiler's own output."""
+    if lang.binary:
+        shutil.copyfile(src / "prog", built)
+        return
+    shutil.rmtree(built, ignore_errors=True)
+    shutil.copytree(src, built, ignore=shutil.ignore_patterns("compile.err", "compile.out"), symlinks=False)
+
+
+_PUBLIC_CLASS = re.compile(rb"^\s*public\s+(?:final\s+|abstract\s+)*class\s+([A-Za-z_$][\w$]*)", re.M)
+
+
+def _main_name(lang: Language, source: Path, text: bytes, graders: list[Path]) -> str:
+    """The entry file's name in the build folder."""
+    if lang.family == "python":
+        included = python_main(graders)
+        if included:  # an included main file runs the submission: keep the submission's own name beside it
+            return source.name if source.name != included else "submission.py"
+        return "main.py"
+    if lang.family == "java":  # javac wants a public class in a file of its name
+        found = _PUBLIC_CLASS.search(text)
+        return f"{found.group(1).decode()}.java" if found else "Main.java"
+    if lang.family == "kotlin":
+        return "Main.kt"  # its top-level main is then class MainKt (Kattis: {Mainclass}Kt)
+    return {"cpp": "main.cpp", "c": "main.c", "rust": "main.rs"}[lang.family]
+
+
+def _run_argv(lang: Language, folder: str, main_name: str, src: Path) -> list[str]:
+    stem = main_name.rsplit(".", 1)[0]
+    mainclass = f"{stem[:1].upper()}{stem[1:]}Kt" if lang.family == "kotlin" else stem
+    fill = {"{dir}": folder, "{main}": main_name, "{mainclass}": mainclass}
+    return [_fill(arg, fill) for arg in lang.run]
+
+
+def _fill(arg: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        arg = arg.replace(name, value)
+    return arg
 
 
 def _tree(path: Path) -> list[tuple[str, Path]]:
@@ -216,7 +296,7 @@ def python_main(graders: list[Path]) -> str | None:
 _pch_lock = threading.Lock()
 
 
-def host_pch(binaries: Path) -> str | None:
+def host_pch(binaries: Path, std: str = "gnu++17") -> str | None:
     """Build (once) a precompiled bits/stdc++.h with the host's g++, in a folder the boxes can see.
 
     The folder is an overlay searched before the system headers (`-I`): it holds the .gch and, beside it,
@@ -228,13 +308,14 @@ def host_pch(binaries: Path) -> str | None:
     if not gxx:
         return None
     version = subprocess.run([gxx, "-dumpfullversion"], capture_output=True, text=True).stdout.strip()
-    tag = hashlib.sha256(f"overlay-v2|{version}|{CPP_FLAGS}".encode()).hexdigest()[:12]
+    flags = [f"-std={std}" if f.startswith("-std=") else f for f in CPP_FLAGS]  # a .gch is per dialect
+    tag = hashlib.sha256(f"overlay-v2|{version}|{flags}".encode()).hexdigest()[:12]
     folder = binaries / f"pch-{tag}"
     gch = folder / "bits" / "stdc++.h.gch"
     with _pch_lock:
         if not gch.exists():
             probe = subprocess.run(
-                [gxx, "-std=gnu++17", "-H", "-E", "-x", "c++", "-"],
+                [gxx, f"-std={std}", "-H", "-E", "-x", "c++", "-"],
                 input="#include <bits/stdc++.h>\n",
                 capture_output=True,
                 text=True,
@@ -248,7 +329,7 @@ def host_pch(binaries: Path) -> str | None:
             gch.parent.mkdir(parents=True, exist_ok=True)
             tmp = gch.with_suffix(".part")
             built = subprocess.run(
-                [gxx, *CPP_FLAGS, "-x", "c++-header", header, "-o", str(tmp)], capture_output=True
+                [gxx, *flags, "-x", "c++-header", header, "-o", str(tmp)], capture_output=True
             )
             if built.returncode != 0:
                 return None

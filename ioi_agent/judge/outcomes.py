@@ -5,6 +5,8 @@ from __future__ import annotations
 from ioi_agent.judge.verdict import Verdict, worst
 from ioi_agent.sandbox.base import ProcResult
 
+JVM_OUT_OF_MEMORY = "java.lang.OutOfMemoryError"
+
 
 def runtime_verdict(result: ProcResult) -> Verdict | None:
     """The verdict a run earns by how it ended, or None when it ended normally (its output decides)."""
@@ -14,7 +16,8 @@ def runtime_verdict(result: ProcResult) -> Verdict | None:
     failures = []
     if result.cpu_exceeded or result.wall_exceeded:
         failures.append(Verdict.TLE)
-    if result.mem_exceeded:
+    # A JVM whose heap (-Xmx, the memory limit) ran out: it says so on stderr and exits.
+    if result.mem_exceeded or JVM_OUT_OF_MEMORY in result.stderr_tail:
         failures.append(Verdict.MLE)
     if result.output_exceeded:
         failures.append(Verdict.OLE)

@@ -28,6 +28,7 @@ class SubtaskResult(BaseModel):
 class CompileInfo(BaseModel):
     ok: bool
     message: str = ""
+    not_judged: str = ""  # why it was not judged at all (its language is not installed here, ...)
 
 
 class SubmissionResult(BaseModel):

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 
 from ioi_agent.cluster.connect import cluster_address
 from ioi_agent.errors import IoiAgentError
-from ioi_agent.judge import aggregate
-from ioi_agent.judge.compile import CompiledProgram, Compiler, language_of
+from ioi_agent.judge import aggregate, languages
+from ioi_agent.judge.compile import CompiledProgram, Compiler
 from ioi_agent.judge.kattis_grader import run_grader
 from ioi_agent.judge.results import JudgeReport, SubmissionResult, TestResult
 from ioi_agent.judge.store import ResultStore, StoredOutcome
@@ -67,6 +67,7 @@ class Judge:
         self.strategy: Strategy = strategy_for(problem)
         self._inflight: dict[str, Future[StoredOutcome]] = {}
         self._checker_memo: tuple[tuple, str] | None = None
+        self._languages: dict[Path, str] | None = None
         self._inflight_lock = threading.Lock()
         self.remote: RemoteJudging | None = None
         self.node_startup_s: dict[str, float] = {}  # on a cluster: per node, seconds to a warm worker
@@ -154,9 +155,16 @@ class Judge:
 
     # --- running --------------------------------------------------------------------------------
 
-    def compile(self, source: Path) -> CompiledProgram:
+    def compile(self, source: Path, language: str | None = None) -> CompiledProgram:
+        """`language`: a languages.py key (a cluster node gets the driver's); None: `language_of`."""
+        whole = self.problem.task_type in (TaskType.OUTPUT_ONLY, TaskType.TWO_STEPS)
+        lang = None if whole else languages.get(language) if language else self.language_of(source)
+        if isinstance(lang, str):
+            return CompiledProgram(
+                key=file_or_dir_digest(source), language="", ok=False, message=lang, not_judged=lang
+            )
         if self.remote is not None:
-            return self.remote.compile(source)
+            return self.remote.compile(source, lang.key if lang else "")
         if self.problem.task_type == TaskType.OUTPUT_ONLY:
             ok = source.is_dir()
             return CompiledProgram(
@@ -166,17 +174,24 @@ class Judge:
                 argv=[str(source)],
                 message="" if ok else "an output-only submission is a folder of output files",
             )
-        if self.problem.task_type == TaskType.TWO_STEPS:
+        if self.problem.task_type == TaskType.TWO_STEPS or lang is None:
             return self._compile_two_steps(source)
-        language = language_of(source)
-        graders = self.problem.grader_files.get(language, [])
-        if self.problem.task_type == TaskType.COMMUNICATION and language == "cpp":
+        graders = self.problem.grader_files.get(lang.family, [])
+        if self.problem.task_type == TaskType.COMMUNICATION and lang.family == "cpp":
             name = (
                 f"{self.problem.name}.cpp"  # CMS compiles the contestant's file as <task>.cpp beside the stub
             )
         else:
             name = None
-        return self.compiler.compile(source, graders, name=name)
+        return self.compiler.compile(source, graders, name=name, language=lang.key)
+
+    def language_of(self, source: Path) -> languages.Language | str:
+        """The language a source is judged in: the package's word for its own submissions (Polygon's
+        source type, a Kattis suffix), else the format's default for the suffix; a str (the reason) when
+        it cannot be judged here."""
+        if self._languages is None:
+            self._languages = {s.path.resolve(): s.language for s in self.problem.submissions}
+        return languages.resolve(self.problem.format, self._languages.get(source.resolve(), ""), source)
 
     def _compile_two_steps(self, source: Path) -> CompiledProgram:
         """TwoSteps: the submission's files (a folder of them, as CMS takes two, or one file) compiled
@@ -190,9 +205,9 @@ class Judge:
                 ok=False,
                 message="a TwoSteps submission is a source file or a folder of them",
             )
-        language = language_of(units[0])
-        extra = [p for p in files if p != units[0]] + self.problem.grader_files.get(language, [])
-        return self.compiler.compile(units[0], extra, name=units[0].name)
+        lang = languages.by_suffix(units[0])
+        extra = [p for p in files if p != units[0]] + self.problem.grader_files.get(lang.family, [])
+        return self.compiler.compile(units[0], extra, name=units[0].name, language=lang.key)
 
     def _key(self, program: CompiledProgram, test: TestCase) -> str:
         answer = file_digest(test.answer) if test.answer else "-"

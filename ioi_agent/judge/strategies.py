@@ -30,6 +30,7 @@ from ioi_agent.judge.checkers import (
 )
 from ioi_agent.judge.compare import digest_of
 from ioi_agent.judge.compile import CompiledProgram
+from ioi_agent.judge.languages import MEMLIM
 from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.judge.store import StoredOutcome
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess, TrustedResult, run_trusted
@@ -49,17 +50,20 @@ def contestant_spec(
 ) -> ProcSpec:
     limits = judge.problem.limits
     tl = judge.time_limit
+    memlim = str(limits.memory_mb)
     return ProcSpec(
-        argv=[*program.argv, *extra.pop("args", [])],
+        argv=[*(a.replace(MEMLIM, memlim) for a in program.argv), *extra.pop("args", [])],
         cwd=RUN_CWD,
         stdin=stdin,
         stdout=stdout,
-        stderr=extra.pop("stderr", None),
+        # A JVM's stderr tells a heap that ran out (MLE) from another failure.
+        stderr=extra.pop("stderr", None) or (f"{RUN_CWD}/.stderr" if program.memory_allowance_mb else None),
         cpu_s=tl,
         wall_s=2 * tl + 1,
-        mem_mb=limits.memory_mb,
+        # A JVM's heap is the limit (-Xmx); its own memory and address space are not the program's.
+        mem_mb=limits.memory_mb + program.memory_allowance_mb,
         out_mb=limits.output_mb,
-        nproc=judge.nproc,
+        nproc=max(judge.nproc, program.min_nproc),
         clean_dirs=[RUN_CWD],
     )
 

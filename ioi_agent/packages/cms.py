@@ -72,7 +72,8 @@ from ioi_agent.packages.validation import parse_model
 
 SOURCE_SUFFIXES = {".cpp", ".cc", ".cxx", ".c", ".py"}
 HEADER_SUFFIXES = {".h", ".hpp", ".hh"}
-LANGUAGE_OF = {".cpp": "cpp", ".cc": "cpp", ".cxx": "cpp", ".c": "cpp", ".py": "python"}
+# Grader files by the language family they are compiled with (judge/languages.py): C apart from C++.
+LANGUAGE_OF = {".cpp": "cpp", ".cc": "cpp", ".cxx": "cpp", ".c": "c", ".py": "python"}
 SPEC = "see the CMS/IOI task format (TPS export)"
 # A memory limit this large cannot be MiB (1 TiB); it is bytes, as TPS writes for CMS >= 1.4.
 BYTES_THRESHOLD = 1 << 20
@@ -630,8 +631,9 @@ def _graders(
             if p.stem in program_stems and p.suffix in LANGUAGE_OF:
                 lang = LANGUAGE_OF[p.suffix]
                 out.setdefault(lang, []).append(p)
-        if "cpp" in out:
-            out["cpp"].extend(headers)
+        for lang in ("cpp", "c"):
+            if lang in out:
+                out[lang].extend(headers)
 
     if task_type == TaskType.TWO_STEPS:
         # The manager is compiled with the submission's own files (it is their main), headers beside.
@@ -640,8 +642,9 @@ def _graders(
             raise PackageError(folder, "TwoSteps task without a manager", fix="add graders/manager.cpp")
         for p in manager:
             out.setdefault(LANGUAGE_OF[p.suffix], []).append(p)
-        if "cpp" in out:
-            out["cpp"].extend(headers)
+        for lang in ("cpp", "c"):
+            if lang in out:
+                out[lang].extend(headers)
         return out, []
     if task_type == TaskType.BATCH and params.get("compilation") == "grader":
         add(("grader",))

@@ -10,6 +10,7 @@ copied whole (folders too), and an included main.* is the program's entry point,
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,29 @@ from ioi_agent.packages.model import (
 from ioi_agent.packages.validation import parse_model
 
 SOURCE_SUFFIXES = {".cpp", ".cc", ".cxx", ".c", ".py"}
-LANGUAGE_FOLDERS = {"cpp": "cpp", "c++": "cpp", "python": "python", "python3": "python", "c": "cpp"}
+LANGUAGE_FOLDERS = {
+    "cpp": "cpp",
+    "c++": "cpp",
+    "python": "python",
+    "python3": "python",
+    "c": "c",
+    "java": "java",
+    "kotlin": "kotlin",
+    "rust": "rust",
+}
+# A submission's language, as problemtools' languages.yaml names it, by the `files` globs of each (one
+# file: no tie to break); a *.py with a python2 shebang is Python 2 (`languages.yaml`: shebang).
+SUBMISSION_LANGUAGES = {
+    ".c": "c",
+    **dict.fromkeys((".cc", ".C", ".cpp", ".cxx", ".c++"), "cpp"),
+    ".java": "java",
+    ".kt": "kotlin",
+    ".rs": "rust",
+    ".py": "python3",
+    ".py3": "python3",
+    ".py2": "python2",
+}
+_PYTHON2_SHEBANG = re.compile(rb"^#!.*python2\b")
 PASS_FAIL_POINTS = 100.0  # a pass/fail problem is one subtask worth this much
 
 
@@ -55,6 +78,7 @@ class ProblemYaml(BaseModel):
     validation: str = "default"
     validator_flags: str = ""
     limits: KattisLimits = KattisLimits()
+    languages: str | list[str] | None = None
 
     @field_validator("limits", mode="before")
     @classmethod
@@ -175,6 +199,7 @@ def load_kattis(root: Path) -> Problem:
         grader_files=include_files(root),
         statement=statement_file(root),
         submissions=_submissions(root),
+        languages=_languages(meta.languages),
     )
 
 
@@ -509,7 +534,7 @@ def include_files(root: Path) -> dict[str, list[Path]]:
                 sorted(p for p in lang_dir.iterdir() if p.is_file() or p.is_dir())
             )
     default = out.pop("default", [])
-    for lang in ("cpp", "python"):
+    for lang in sorted(set(LANGUAGE_FOLDERS.values())):
         if default:
             out.setdefault(lang, []).extend(default)
     return out
@@ -540,6 +565,22 @@ def _submissions(root: Path) -> list[Submission]:
         return out
     for label_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         for src in sorted(label_dir.iterdir()):
-            if src.is_file() and src.suffix in SOURCE_SUFFIXES:
-                out.append(Submission(path=src, label=label_dir.name))
+            if src.is_file() and src.suffix in SUBMISSION_LANGUAGES:
+                out.append(Submission(path=src, label=label_dir.name, language=_language(src)))
     return out
+
+
+def _language(src: Path) -> str:
+    language = SUBMISSION_LANGUAGES[src.suffix]
+    if language == "python3" and src.suffix == ".py":
+        with src.open("rb") as f:
+            if _PYTHON2_SHEBANG.match(f.readline()):
+                return "python2"
+    return language
+
+
+def _languages(value: str | list[str] | None) -> list[str]:
+    """problem.yaml `languages`: "all" (or absent) is any language; else the ids, space-separated
+    (legacy) or a list (2023-07)."""
+    ids = value.split() if isinstance(value, str) else list(value or [])
+    return [] if ids in ([], ["all"]) else ids

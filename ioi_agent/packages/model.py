@@ -125,6 +125,10 @@ class Submission(BaseModel):
 
     path: Path
     label: str  # folder name: accepted, wrong_answer, ... or a CMS solutions/ label
+    # The language the package says it is in, in the format's own words (Polygon's source type, e.g.
+    # cpp.g++17; Kattis's language id from its suffix, e.g. python3); "" = by its suffix. The judge maps
+    # it (judge/languages.py); one it has no language for is reported as not judged.
+    language: str = ""
 
 
 class Problem(BaseModel):
@@ -156,6 +160,8 @@ class Problem(BaseModel):
     grader_files: dict[str, list[Path]] = Field(default_factory=dict)
     statement: Path | None = None
     submissions: list[Submission] = Field(default_factory=list)
+    # The languages a contestant may use, in the format's words (Kattis `languages`); [] = any.
+    languages: list[str] = Field(default_factory=list)
 
     @property
     def max_score(self) -> float:

@@ -11,7 +11,7 @@ What is read from `problem.xml`:
   `<dependencies><dependency group>`.
 - `<assets>`: `<checker type="testlib"><source path>` (testlib convention `check input output answer`:
   `CheckerKind.TESTLIB`), `<interactor>`, `<validators><validator>`, `<solutions><solution tag><source
-  path>`; `<files><resources><file path>` headers (testlib.h, ...) go beside the checker when compiled.
+  path type>` (type: the language, see judge/languages.py); `<files><resources><file path>` headers (testlib.h, ...) go beside the checker when compiled.
 - `<statements><statement language type path>`: the English one, LaTeX before HTML before PDF.
 
 Scoring: without groups and points, pass/fail (one 100-point subtask "all", samples included, as Kattis's
@@ -342,6 +342,8 @@ def _solutions(root: Path, doc: ET.Element, path: Path) -> list[PolygonSubmissio
                 path=_file(root, source.get("path") if source is not None else None, path),
                 label=TAG_LABELS.get(tag, tag or "unlabelled"),
                 tag=tag,
+                # Polygon's source type names the compiler and dialect (cpp.g++17, c.gcc, java11, ...).
+                language=source.get("type", "") if source is not None else "",
             )
         )
     return out

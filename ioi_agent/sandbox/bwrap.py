@@ -26,7 +26,15 @@ from ioi_agent.sandbox.base import (
 )
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
-ETC_FILES = ("/etc/ld.so.cache", "/etc/alternatives", "/etc/localtime", "/etc/passwd", "/etc/group")
+# /etc/java-17-openjdk: Debian's JDK keeps its configuration there (lib/jvm.cfg, conf/ are links to it).
+ETC_FILES = (
+    "/etc/ld.so.cache",
+    "/etc/alternatives",
+    "/etc/localtime",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/java-17-openjdk",
+)
 TMP_SIZE = 64 * 1024 * 1024
 
 

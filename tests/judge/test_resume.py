@@ -209,7 +209,7 @@ SUBMISSION = {
     "max_memory_mb": float,
 }
 SUBTASK = {"name": str, "points": float, "score": float, "verdict": str}
-COMPILE = {"ok": bool, "message": str}
+COMPILE = {"ok": bool, "message": str, "not_judged": str}  # not_judged: "" or why (languages.py)
 VERDICTS = {"AC", "WA", "TLE", "MLE", "OLE", "RE", "CE", "JE"}
 
 
@@ -261,7 +261,7 @@ def test_json_document_and_task_score(cache: Path, tmp_path: Path) -> None:
     assert (large["verdict"], large["score"]) == ("WA", 60.0)
     assert (broken["verdict"], broken["score"], broken["compile"]["ok"]) == ("CE", 0.0, False)
     assert "error" in broken["compile"]["message"]
-    assert small["compile"] == {"ok": True, "message": ""}
+    assert small["compile"] == {"ok": True, "message": "", "not_judged": ""}
     # IOI: the best of each subtask over all sources, more than any single source scored.
     assert doc["task_score"] == 100.0
     assert doc["task_score"] > max(s["score"] for s in doc["submissions"])

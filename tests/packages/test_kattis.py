@@ -331,7 +331,9 @@ def test_include_files(tmp_path: Path) -> None:
     files = load_problem(root).grader_files
     assert [f.name for f in files["cpp"]] == ["grader.cpp", "task.h", "common.txt"]
     assert [f.name for f in files["python"]] == ["grader.py", "common.txt"]
-    assert set(files) == {"cpp", "python"}
+    # Java is judged now (judge/languages.py): its include folder is its own; default/ goes to every one.
+    assert [f.name for f in files["java"]] == ["Grader.java", "common.txt"]
+    assert set(files) == {"c", "cpp", "java", "kotlin", "python", "rust"}
 
 
 def test_no_include_folder(tmp_path: Path) -> None:

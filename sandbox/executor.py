@@ -77,6 +77,13 @@ SCRATCH_ROOTS = ("/tmp", "/dev/shm", "/dev/mqueue")
 SERVER_FD_BASE = 10  # the slots' cgroup.procs files, as the spawn server holds them
 RECLAIM_ABOVE = 4 * MIB  # a finished run's charges above this (page cache, say) are dropped
 RECORD = struct.Struct("=5i")  # seq, index, pid, stage, errno
+# The quotas (MiB, entries) of the work folder and of /tmp and /dev/shm each: ioi_agent/sandbox/quota.py
+# mounts them as capped tmpfs where it can; where not, the executor checks them after each run.
+WORK_MB, WORK_INODES = 512, 16384
+SCRATCH_MB, SCRATCH_INODES = 64, 4096
+QUOTAS = {BOX_WORK: (WORK_MB, WORK_INODES), "/tmp": (SCRATCH_MB, SCRATCH_INODES)}
+QUOTAS["/dev/shm"] = QUOTAS["/tmp"]
+FULL_BELOW = MIB  # a box file system with less than this left after a run: the run filled it
 SIGNALS_TO_RESET = (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ, signal.SIGXCPU)
 
 
@@ -598,6 +605,9 @@ def run_request(procs: list[dict]) -> list[dict]:
     # Nothing of the request is left: the groups' counters are final.
     measures = [GROUPS.finish(slot, b) if slot else None for slot, b in zip(slots, before, strict=True)]
     results = [_result(s, start, m) for s, m in zip(states, measures, strict=True)]
+    if _disk_full():  # the request's programs share the box's file systems: each is charged with it
+        for result in results:
+            result["output_exceeded"] = True
     if not _sweep(procs):
         STATE["dirty"] = True
     for slot in slots:
@@ -772,6 +782,47 @@ def _sweep(procs: list[dict]) -> bool:
             except OSError:
                 clean = False
     return clean
+
+
+def _disk_full() -> bool:
+    """Whether the request filled a file system of the box (its writes then failed with ENOSPC) or,
+    where one is not capped as the quota says (the work folder on the host's own disk, bubblewrap's
+    /tmp without an inode cap: not root), took more of it than the quota. Before the sweep, which frees
+    it all."""
+    for root, (mb, inodes) in QUOTAS.items():
+        try:
+            st = os.statvfs(root)
+        except OSError:
+            continue
+        if st.f_blocks and st.f_bavail * st.f_frsize < FULL_BELOW or st.f_files and st.f_favail < 16:
+            return True
+        capped = st.f_blocks * st.f_frsize <= 2 * mb * MIB and 0 < st.f_files <= 2 * inodes
+        if not capped and _over_quota(root, mb, inodes):
+            return True
+    return False
+
+
+def _over_quota(top: str, mb: int, inodes: int) -> bool:
+    """More than `mb` MiB in blocks or `inodes` entries under `top` (links not followed); stops as soon
+    as it is over."""
+    total, count, folders = 0, 0, [top]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                count += 1
+                try:
+                    total += entry.stat(follow_symlinks=False).st_blocks * 512
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                except OSError:
+                    continue
+                if total > mb * MIB or count > inodes:
+                    return True
+    return False
 
 
 def _result(state: dict, start: float, measure: dict | None) -> dict:

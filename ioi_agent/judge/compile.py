@@ -2,7 +2,9 @@
 
 C++ is built at `-O2 -std=gnu++17` with a precompiled `bits/stdc++.h` when one is available; Python is
 byte-compiled to catch syntax errors and then run as is. Results, failures included, are cached on disk
-under the binaries folder every box mounts read-only.
+under the binaries folder every box mounts read-only; that folder is not listable and each program's
+folder is named by a keyed hash of its cache key (`SandboxPool.program_name`), so a box reaches the
+program it was given and no other.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ class Compiler:
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
-            target = self.pool.mounts.binaries / key
+            target = self.pool.mounts.binaries / self.pool.program_name(key)
             meta = target / "result.json"
             if meta.is_file():
                 return CompiledProgram.model_validate_json(meta.read_text())
@@ -156,11 +158,12 @@ class Compiler:
             ok = res.ok and not box_failure and (language == "python" or (src / "prog").is_file())
             if ok and language == "cpp":
                 shutil.copyfile(src / "prog", self._built(key))
+        folder = f"{BOX_BIN}/{self.pool.program_name(key)}"
         argv = (
-            [f"{BOX_BIN}/{key}/prog"]
+            [f"{folder}/prog"]
             if language == "cpp"
             # As Kattis runs it: `python3 main`, with site (its exit() and quit() builtins) on.
-            else ["/usr/bin/python3", f"{BOX_BIN}/{key}/{python_main(graders) or main_name}"]
+            else ["/usr/bin/python3", f"{folder}/{python_main(graders) or main_name}"]
         )
         return CompiledProgram(
             key=key, language=language, ok=ok, message=message.strip(), argv=argv, box_failure=box_failure
@@ -169,7 +172,8 @@ class Compiler:
     def _built(self, key: str) -> Path:
         """Where this thread puts a binary between the box and the cache: two judges (processes) may
         share one cache and build one key at once."""
-        return self.pool.mounts.binaries / f".{key}.prog.{os.getpid()}.{threading.get_ident()}.part"
+        name = self.pool.program_name(key)
+        return self.pool.mounts.binaries / f".{name}.prog.{os.getpid()}.{threading.get_ident()}.part"
 
     def _install(
         self, folder: Path, key: str, language: str, main_name: str, text: bytes, graders: list[Path]

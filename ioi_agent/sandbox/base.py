@@ -38,6 +38,9 @@ BOX_IN = "/box/in"
 BOX_BIN = "/box/bin"
 BOX_WORK = "/box/work"
 BOX_EXECUTOR = "/box/executor"
+# The whole environment of a box's first process (the executor) and of every program it starts unless a
+# run names its own: nothing of the judge's environment (tokens, paths, settings) reaches a box.
+BOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
 BASE_UID = 10000  # box i runs as uid BASE_UID + i, so one box's process count never starves another
 CONTROL_SOCKET = ".executor.sock"  # under the box's work folder, only until the executor has connected
 START_TIMEOUT_S = 120.0

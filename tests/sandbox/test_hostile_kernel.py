@@ -259,26 +259,27 @@ def test_program_store_shows_no_other_program(sandbox_name: str, sum_problem, tm
 
 
 DISK_PROGRAMS = {
-    # 1 GiB in files under the per-file limit: in the working folder, in /tmp, in /dev/shm.
+    # 1 GiB in 1 MiB files, under the per-file limit (RLIMIT_FSIZE: the problem's 8 MiB output limit):
+    # in the work folder, in /tmp (the run's working folder is there), in /dev/shm.
     "fill_work.cpp": cpp(
         "std::vector<char> buf(1 << 20, 'x'); for (int i = 0; i < 1024; i++) {"
-        ' FILE* f = fopen(("f" + std::to_string(i / 32)).c_str(), "a"); if (!f) break;'
+        ' FILE* f = fopen(("/box/work/tmp/f" + std::to_string(i)).c_str(), "a"); if (!f) break;'
         " size_t n = fwrite(buf.data(), 1, buf.size(), f); fclose(f); if (n != buf.size()) break; }"
     ),
     "fill_tmp.cpp": cpp(
         "std::vector<char> buf(1 << 20, 'x'); for (int i = 0; i < 1024; i++) {"
-        ' FILE* f = fopen(("/tmp/f" + std::to_string(i / 16)).c_str(), "a"); if (!f) break;'
+        ' FILE* f = fopen(("/tmp/f" + std::to_string(i)).c_str(), "a"); if (!f) break;'
         " size_t n = fwrite(buf.data(), 1, buf.size(), f); if (fclose(f) != 0 || n != buf.size()) break; }"
     ),
     "fill_shm.py": (
         "import os\nblock = b'x' * (1 << 20)\n"
-        "try:\n    for i in range(1024):\n        with open(f'/dev/shm/f{i // 16}', 'ab') as f:\n"
+        "try:\n    for i in range(1024):\n        with open(f'/dev/shm/f{i}', 'ab') as f:\n"
         "            f.write(block)\nexcept OSError:\n    pass\n"
         "a, b = map(int, input().split())\nprint(a + b)\n"
     ),
-    # Inodes: a million empty files, and folders.
+    # Inodes: a million empty files in the work folder, a million folders in /tmp.
     "inode_bomb.cpp": cpp(
-        'for (int i = 0; i < 1000000; i++) { int fd = open(("n" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0644);'
+        'for (int i = 0; i < 1000000; i++) { int fd = open(("/box/work/out/n" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0644);'
         " if (fd < 0) break; close(fd); }"
     ),
     "folder_bomb.py": (
@@ -288,7 +289,12 @@ DISK_PROGRAMS = {
 }
 
 
-def test_disk_and_inode_quota(sandbox_name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mounts", ["mounted", "not-root-fallback"])
+def test_disk_and_inode_quota(
+    sandbox_name: str, mounts: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if mounts != "mounted":  # as a judge that may not mount: the executor's check after each run
+        monkeypatch.setattr(quota, "can_mount", lambda: False)
     # A memory limit above the quota: files in a tmpfs are memory, and the quota must be what stops them.
     root = write_kattis_problem(tmp_path / "sum", {"1": ("2 3\n", "5\n")})
     (root / "problem.yaml").write_text(

@@ -16,7 +16,9 @@ Limits: with slots, memory is the slot's cgroup limit over all the run's process
 the group's peak, CPU time the group's usage (children not waited for included), an OOM kill in the group
 is a memory verdict. Without them (no cgroup on the host), memory is RLIMIT_AS per process (the stack may
 grow up to it), the peak ru_maxrss, CPU time the waited-for process's. CPU time is polled, backed by
-RLIMIT_CPU; wall time by a deadline; output by RLIMIT_FSIZE; processes by RLIMIT_NPROC.
+RLIMIT_CPU; wall time by a deadline; output by RLIMIT_FSIZE; processes by RLIMIT_NPROC; disk by the
+quotas of the work folder, /tmp and /dev/shm (QUOTAS: capped tmpfs where the host could mount them, else
+counted after the run), a run that filled one being over its output limit.
 Every run starts clean: after each request, once its processes are gone, /tmp, /dev/shm and /dev/mqueue
 are emptied, and every entry of the work folder that the request did not name (its files, working
 folders, arguments) is removed; if something cannot be removed the executor exits after replying, and the

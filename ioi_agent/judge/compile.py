@@ -158,6 +158,9 @@ class Compiler:
             ok = res.ok and not box_failure and (language == "python" or (src / "prog").is_file())
             if ok and language == "cpp":
                 shutil.copyfile(src / "prog", self._built(key))
+            # The work folder is a tmpfs where it has a quota (sandbox/quota.py): what stays there stays
+            # charged to the box's memory group, so the build goes now, not at the next run's sweep.
+            shutil.rmtree(src, ignore_errors=True)
         folder = f"{BOX_BIN}/{self.pool.program_name(key)}"
         argv = (
             [f"{folder}/prog"]

@@ -201,21 +201,36 @@ static void refuse_flags(uint32_t nr, uint32_t bits) {
 #define COUNT(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
 
 static void build_filter(void) {
+    /* The newer calls are named only where the build's kernel headers know them (a kernel older than
+     * its headers answers ENOSYS to them anyway). */
     static const uint32_t eperm[] = {
         __NR_userfaultfd, __NR_keyctl, __NR_add_key, __NR_request_key, __NR_perf_event_open,
-        __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, __NR_pidfd_getfd, __NR_bpf,
-        __NR_mount, __NR_umount2, __NR_pivot_root, __NR_move_mount, __NR_open_tree, __NR_fsopen,
-        __NR_fsconfig, __NR_fsmount, __NR_fspick, __NR_mount_setattr, __NR_setns, __NR_kexec_load,
-        __NR_kexec_file_load, __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_reboot,
-        __NR_swapon, __NR_swapoff, __NR_acct, __NR_quotactl, __NR_open_by_handle_at, __NR_fanotify_init,
+        __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, __NR_bpf, __NR_mount,
+        __NR_umount2, __NR_pivot_root, __NR_setns, __NR_kexec_load, __NR_kexec_file_load,
+        __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_reboot, __NR_swapon,
+        __NR_swapoff, __NR_acct, __NR_quotactl, __NR_open_by_handle_at, __NR_fanotify_init,
         __NR_syslog, __NR_settimeofday, __NR_clock_settime, __NR_clock_adjtime, __NR_sethostname,
         __NR_setdomainname, __NR_vhangup, __NR_chroot,
+#ifdef __NR_fsopen /* the mount API of Linux 5.2 */
+        __NR_move_mount, __NR_open_tree, __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick,
+#endif
+#ifdef __NR_mount_setattr
+        __NR_mount_setattr,
+#endif
+#ifdef __NR_pidfd_getfd
+        __NR_pidfd_getfd,
+#endif
 #if defined(__x86_64__)
         __NR_iopl, __NR_ioperm,
 #endif
     };
     static const uint32_t enosys[] = {
-        __NR_clone3, __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+#ifdef __NR_clone3
+        __NR_clone3,
+#endif
+#ifdef __NR_io_uring_setup
+        __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+#endif
     };
     load(offsetof(struct seccomp_data, arch));
     op(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0);

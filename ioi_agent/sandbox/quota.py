@@ -56,6 +56,22 @@ def unmount(path: Path) -> None:
         _libc.umount2(os.fsencode(path), MNT_DETACH)
 
 
+def unmount_all_under(folder: Path) -> None:
+    """Detach every mount at or below `folder` (a session folder whose boxes were not closed: a judge
+    killed outright leaves their tmpfs mounted, and a folder holding a mount cannot be removed)."""
+    if not can_mount():
+        return
+    top = os.fsencode(os.path.realpath(folder))
+    try:
+        with open("/proc/self/mountinfo", "rb") as f:
+            points = [line.split()[4].decode("unicode_escape").encode("latin-1") for line in f]
+    except OSError:
+        return
+    for point in sorted(points, key=len, reverse=True):  # the deepest first
+        if point == top or point.startswith(top + b"/"):
+            _libc.umount2(point, MNT_DETACH)
+
+
 def scratch_folder(work: Path) -> Path:
     """The host folder of a bubblewrap box's /tmp and /dev/shm (beside its work folder, never inside:
     the executor's sweep of the work folder must not see them)."""

@@ -320,3 +320,18 @@ def test_quota_constants_agree_with_the_executor() -> None:
     text = (Path(__file__).resolve().parents[2] / "sandbox" / "executor.py").read_text()
     assert f"WORK_MB, WORK_INODES = {quota.WORK_MB}, {quota.WORK_INODES}\n" in text
     assert f"SCRATCH_MB, SCRATCH_INODES = {quota.SCRATCH_MB}, {quota.SCRATCH_INODES}\n" in text
+
+
+@pytest.mark.skipif(not quota.can_mount(), reason="only root mounts the quota file systems")
+def test_mounts_left_by_a_killed_judge_can_be_detached(tmp_path: Path) -> None:
+    session = tmp_path / "ioi-agent-boxes-x"
+    works = [session / "box0", session / "box0.scratch", session / "box 1"]
+    for work in works:
+        assert quota.mount_tmpfs(work, 1, 64, os.getuid())
+        (work / "left").write_text("x")
+    outside = tmp_path / "other"
+    assert quota.mount_tmpfs(outside, 1, 64, os.getuid())
+    quota.unmount_all_under(session)
+    assert not any(os.path.ismount(w) for w in works) and os.path.ismount(outside)
+    quota.unmount(outside)
+    assert not os.path.ismount(outside)

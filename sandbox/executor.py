@@ -16,7 +16,9 @@ Limits: with slots, memory is the slot's cgroup limit over all the run's process
 the group's peak, CPU time the group's usage (children not waited for included), an OOM kill in the group
 is a memory verdict. Without them (no cgroup on the host), memory is RLIMIT_AS per process (the stack may
 grow up to it), the peak ru_maxrss, CPU time the waited-for process's. CPU time is polled, backed by
-RLIMIT_CPU; wall time by a deadline; output by RLIMIT_FSIZE; processes by RLIMIT_NPROC.
+RLIMIT_CPU; wall time by a deadline; output by RLIMIT_FSIZE; processes by RLIMIT_NPROC; disk by the
+quotas of the work folder, /tmp and /dev/shm (QUOTAS: capped tmpfs where the host could mount them, else
+counted after the run), a run that filled one being over its output limit.
 Every run starts clean: after each request, once its processes are gone, every SysV IPC object of the
 box is removed, /tmp, /dev/shm and /dev/mqueue (POSIX message queues) are emptied, and every entry of the
 work folder that the request did not name (its files, working folders, arguments) is removed, all through
@@ -86,6 +88,13 @@ SWEEP_BUDGET = 10000
 SERVER_FD_BASE = 10  # the slots' cgroup.procs files, as the spawn server holds them
 RECLAIM_ABOVE = 4 * MIB  # a finished run's charges above this (page cache, say) are dropped
 RECORD = struct.Struct("=5i")  # seq, index, pid, stage, errno
+# The quotas (MiB, entries) of the work folder and of /tmp and /dev/shm each: ioi_agent/sandbox/quota.py
+# mounts them as capped tmpfs where it can; where not, the executor checks them after each run.
+WORK_MB, WORK_INODES = 512, 16384
+SCRATCH_MB, SCRATCH_INODES = 64, 4096
+QUOTAS = {BOX_WORK: (WORK_MB, WORK_INODES), "/tmp": (SCRATCH_MB, SCRATCH_INODES)}
+QUOTAS["/dev/shm"] = QUOTAS["/tmp"]
+FULL_BELOW = MIB  # a box file system with less than this left after a run: the run filled it
 SIGNALS_TO_RESET = (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ, signal.SIGXCPU)
 
 
@@ -609,6 +618,9 @@ def run_request(procs: list[dict]) -> list[dict]:
     # Nothing of the request is left: the groups' counters are final.
     measures = [GROUPS.finish(slot, b) if slot else None for slot, b in zip(slots, before, strict=True)]
     results = [_result(s, start, m) for s, m in zip(states, measures, strict=True)]
+    if _disk_full():  # the request's programs share the box's file systems: each is charged with it
+        for result in results:
+            result["output_exceeded"] = True
     if not _sweep(procs):
         STATE["dirty"] = True
     for slot in slots:
@@ -795,6 +807,47 @@ def _remove_ipc() -> bool:
         "msg": lambda ident: libc.msgctl(ident, ipc_rmid, None),
     }
     return all(calls[kind](ident) == 0 for kind, ident in found)
+
+
+def _disk_full() -> bool:
+    """Whether the request filled a file system of the box (its writes then failed with ENOSPC) or,
+    where one is not capped as the quota says (the work folder on the host's own disk, bubblewrap's
+    /tmp without an inode cap: not root), took more of it than the quota. Before the sweep, which frees
+    it all."""
+    for root, (mb, inodes) in QUOTAS.items():
+        try:
+            st = os.statvfs(root)
+        except OSError:
+            continue
+        if st.f_blocks and st.f_bavail * st.f_frsize < FULL_BELOW or st.f_files and st.f_favail < 16:
+            return True
+        capped = st.f_blocks * st.f_frsize <= 2 * mb * MIB and 0 < st.f_files <= 2 * inodes
+        if not capped and _over_quota(root, mb, inodes):
+            return True
+    return False
+
+
+def _over_quota(top: str, mb: int, inodes: int) -> bool:
+    """More than `mb` MiB in blocks or `inodes` entries under `top` (links not followed); stops as soon
+    as it is over."""
+    total, count, folders = 0, 0, [top]
+    while folders:
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                count += 1
+                try:
+                    total += entry.stat(follow_symlinks=False).st_blocks * 512
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                except OSError:
+                    continue
+                if total > mb * MIB or count > inodes:
+                    return True
+    return False
 
 
 def _result(state: dict, start: float, measure: dict | None) -> dict:

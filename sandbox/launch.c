@@ -121,11 +121,18 @@ static int parse(uint32_t size, int *count) {
     return 0;
 }
 
-/* The syscall filter every program gets: a program runs as the same uid as the executor and this server,
+/* The syscall filter every program gets. A program runs as the same uid as the executor and this server,
  * so without it it could lower their limits (prlimit), renice or re-pin them, and so make every later
- * run of its box fail or slow down. Calls that change another process's limits or scheduling fail with
+ * run of its box fail or slow down: calls that change another process's limits or scheduling fail with
  * EPERM; on itself they work as usual. Foreign-ABI syscalls (i386 int 0x80, x32), which would get
- * around the checks, fail with ENOSYS. */
+ * around the checks, fail with ENOSYS.
+ * It also closes the kernel's surfaces that no contest program needs and that widen what a program can
+ * reach (the classes of Docker's default profile; facts only): new namespaces of any kind (a nested user
+ * namespace gives back every capability inside it), io_uring, userfaultfd, the keyrings, perf events,
+ * ptrace and process_vm_*, bpf, mounting, kexec, kernel modules and the like. They fail with EPERM, as
+ * without the privilege, except where ENOSYS makes a runtime fall back: clone3 (its flags sit in a
+ * struct a filter cannot read; glibc then uses clone, whose flags it can) and io_uring (as on a kernel
+ * built without it). Threads, fork and clone without namespace flags work as usual. */
 #if defined(__x86_64__)
 #define NATIVE_ARCH AUDIT_ARCH_X86_64
 #elif defined(__aarch64__)
@@ -135,8 +142,14 @@ static int parse(uint32_t size, int *count) {
 #ifdef NATIVE_ARCH
 #define ARG_LO(i) ((uint32_t)offsetof(struct seccomp_data, args[i]))
 #define ARG_HI(i) ((uint32_t)offsetof(struct seccomp_data, args[i]) + 4)
+#define NAMESPACE_FLAGS                                                                              \
+    (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC |        \
+     CLONE_NEWCGROUP)
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080 /* unshare only: in clone's flags these bits are the exit signal */
+#endif
 
-static struct sock_filter filter[128];
+static struct sock_filter filter[256];
 static unsigned short filter_len;
 
 static void op(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf) {
@@ -167,15 +180,70 @@ static void rule(uint32_t nr, int arg, int which, uint32_t value) {
     deny(EPERM);
 }
 
+/* Fail every syscall of `nrs` with `err`: a block of compares that all jump to one verdict at its end
+ * (the syscall number is already loaded). */
+static void refuse(const uint32_t *nrs, uint8_t count, uint32_t err) {
+    for (uint8_t i = 0; i < count; i++) op(BPF_JMP | BPF_JEQ | BPF_K, nrs[i], count - i, 0);
+    op(BPF_JMP | BPF_JA | BPF_K, 1, 0, 0); /* none of them: over the verdict */
+    deny(err);
+}
+
+/* Fail syscall `nr` with EPERM when its first argument (flags) has any of `bits` (in its low word, where
+ * every namespace flag is). */
+static void refuse_flags(uint32_t nr, uint32_t bits) {
+    load(offsetof(struct seccomp_data, nr));
+    op(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 3);
+    load(ARG_LO(0));
+    op(BPF_JMP | BPF_JSET | BPF_K, bits, 0, 1);
+    deny(EPERM);
+}
+
+#define COUNT(a) ((uint8_t)(sizeof(a) / sizeof((a)[0])))
+
 static void build_filter(void) {
+    /* The newer calls are named only where the build's kernel headers know them (a kernel older than
+     * its headers answers ENOSYS to them anyway). */
+    static const uint32_t eperm[] = {
+        __NR_userfaultfd, __NR_keyctl, __NR_add_key, __NR_request_key, __NR_perf_event_open,
+        __NR_ptrace, __NR_process_vm_readv, __NR_process_vm_writev, __NR_bpf, __NR_mount,
+        __NR_umount2, __NR_pivot_root, __NR_setns, __NR_kexec_load, __NR_kexec_file_load,
+        __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_reboot, __NR_swapon,
+        __NR_swapoff, __NR_acct, __NR_quotactl, __NR_open_by_handle_at, __NR_fanotify_init,
+        __NR_syslog, __NR_settimeofday, __NR_clock_settime, __NR_clock_adjtime, __NR_sethostname,
+        __NR_setdomainname, __NR_vhangup, __NR_chroot,
+#ifdef __NR_fsopen /* the mount API of Linux 5.2 */
+        __NR_move_mount, __NR_open_tree, __NR_fsopen, __NR_fsconfig, __NR_fsmount, __NR_fspick,
+#endif
+#ifdef __NR_mount_setattr
+        __NR_mount_setattr,
+#endif
+#ifdef __NR_pidfd_getfd
+        __NR_pidfd_getfd,
+#endif
+#if defined(__x86_64__)
+        __NR_iopl, __NR_ioperm,
+#endif
+    };
+    static const uint32_t enosys[] = {
+#ifdef __NR_clone3
+        __NR_clone3,
+#endif
+#ifdef __NR_io_uring_setup
+        __NR_io_uring_setup, __NR_io_uring_enter, __NR_io_uring_register,
+#endif
+    };
     load(offsetof(struct seccomp_data, arch));
     op(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0);
     deny(ENOSYS);
-#if defined(__x86_64__)
     load(offsetof(struct seccomp_data, nr));
+#if defined(__x86_64__)
     op(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1); /* the x32 ABI */
     deny(ENOSYS);
 #endif
+    refuse(eperm, COUNT(eperm), EPERM);
+    refuse(enosys, COUNT(enosys), ENOSYS);
+    refuse_flags(__NR_clone, NAMESPACE_FLAGS);
+    refuse_flags(__NR_unshare, NAMESPACE_FLAGS | CLONE_NEWTIME);
     rule(__NR_prlimit64, 0, -1, 0);
     rule(__NR_sched_setaffinity, 0, -1, 0);
     rule(__NR_sched_setscheduler, 0, -1, 0);

@@ -3,7 +3,9 @@
 How each language is built and run is the table in languages.py. C++17 gets a precompiled
 `bits/stdc++.h` when one is available; Python is byte-compiled to catch syntax errors and then run as is;
 Java and Kotlin leave class files. Results, failures included, are cached on disk under the binaries
-folder every box mounts read-only. A language whose tools the box lacks is "not judged", never a CE.
+folder every box mounts read-only; that folder is not listable and each program's folder is named by a
+keyed hash of its cache key (`SandboxPool.program_name`), so a box reaches the program it was given and no
+other. A language whose tools the box lacks is "not judged", never a CE.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ class Compiler:
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
-            target = self.pool.mounts.binaries / key
+            target = self.pool.mounts.binaries / self.pool.program_name(key)
             meta = target / "result.json"
             if meta.is_file():
                 return CompiledProgram.model_validate_json(meta.read_text())
@@ -189,13 +191,18 @@ class Compiler:
             ok = res.ok and not box_failure and (not lang.binary or (src / "prog").is_file())
             if ok:
                 _stage(src, self._built(key), lang)
+            # The work folder is a tmpfs where it has a quota (sandbox/quota.py): what stays there stays
+            # charged to the box's memory group, so the build goes now, not at the next run's sweep.
+            shutil.rmtree(src, ignore_errors=True)
         return CompiledProgram(
             key=key,
             language=lang.family,
             dialect=lang.key,
             ok=ok,
             message=message.strip(),
-            argv=_run_argv(lang, f"{BOX_BIN}/{key}", python_main(graders) or main_name, src),
+            argv=_run_argv(
+                lang, f"{BOX_BIN}/{self.pool.program_name(key)}", python_main(graders) or main_name, src
+            ),
             box_failure=box_failure,
             memory_allowance_mb=lang.memory_allowance_mb,
             min_nproc=lang.min_nproc,
@@ -204,7 +211,8 @@ class Compiler:
     def _built(self, key: str) -> Path:
         """Where this thread puts a build between the box and the cache: two judges (processes) may
         share one cache and build one key at once."""
-        return self.pool.mounts.binaries / f".{key}.prog.{os.getpid()}.{threading.get_ident()}.part"
+        name = self.pool.program_name(key)
+        return self.pool.mounts.binaries / f".{name}.prog.{os.getpid()}.{threading.get_ident()}.part"
 
     def _install(self, folder: Path, key: str, lang: Language) -> None:
         built = self._built(key)

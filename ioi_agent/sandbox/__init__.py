@@ -155,8 +155,11 @@ class SandboxPool:
         if staging not in STAGING:
             raise ValueError(f"staging must be one of {STAGING}")
         inputs = cache / ("inputs-keyed" if staging == "contestant" else f"inputs-keyed-{staging}")
+        # Compiled programs: not listable either, each under a keyed name (program_name), so a program
+        # can neither list the session's other programs nor test a guess of one (another submission's
+        # binary or source would be its answer).
         binaries = cache / "bin"
-        for folder, mode in ((inputs, 0o311), (binaries, 0o755)):
+        for folder, mode in ((inputs, 0o311), (binaries, 0o311)):
             folder.mkdir(parents=True, exist_ok=True)
             os.chmod(folder, mode)
         self._input_key = _input_key(cache)
@@ -206,6 +209,11 @@ class SandboxPool:
             yield box
         finally:
             self._free.put(box)
+
+    def program_name(self, key: str) -> str:
+        """The folder name of the compiled program with cache key `key` in the binaries folder: a keyed
+        hash, as for inputs, so only the host can tell which name holds which program."""
+        return hmac.new(self._input_key, b"program|" + key.encode(), hashlib.sha256).hexdigest()[:40]
 
     def stage_input(self, path: Path) -> str:
         """Copy a test input into the read-only inputs folder, named by a keyed hash of its content;

@@ -44,6 +44,9 @@ BOX_IN = "/box/in"
 BOX_BIN = "/box/bin"
 BOX_WORK = "/box/work"
 BOX_EXECUTOR = "/box/executor"
+# The whole environment of a box's first process (the executor) and of every program it starts unless a
+# run names its own: nothing of the judge's environment (tokens, paths, settings) reaches a box.
+BOX_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
 BASE_UID = 10000  # box i runs as uid BASE_UID + i, so one box's process count never starves another
 CONTROL_SOCKET = ".executor.sock"  # under the box's work folder, only until the executor has connected
 START_TIMEOUT_S = 120.0
@@ -143,10 +146,14 @@ class Box(ABC):
     def popen_kwargs(self) -> dict:
         return {}
 
+    def _prepare_work(self, path: Path) -> None:
+        """Called on a new, empty work folder before its sub-folders are made (quota.QuotaBox mounts)."""
+        return None
+
     def start(self) -> None:
         if self._starts:
             remove_tree(self.work)  # the last start's folder: its box is closed
-        self.work, self._starts = workdir.fresh(self.home, self._starts, self.uid)
+        self.work, self._starts = workdir.fresh(self.home, self._starts, self.uid, self._prepare_work)
         self._stale = False
         command = self.command()
         wants_socket = self.relayed_stdio or self.groups is not None

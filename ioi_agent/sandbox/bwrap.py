@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ioi_agent.sandbox.base import (
     BOX_BIN,
+    BOX_ENV,
     BOX_EXECUTOR,
     BOX_IN,
     BOX_WORK,
@@ -24,6 +25,7 @@ from ioi_agent.sandbox.base import (
     Box,
     Mounts,
 )
+from ioi_agent.sandbox.quota import QuotaBox, scratch_folder
 
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32")
 # /etc/java-17-openjdk: Debian's JDK keeps its configuration there (lib/jvm.cfg, conf/ are links to it).
@@ -52,8 +54,17 @@ def system_binds() -> list[str]:
     return args
 
 
-class BwrapBox(Box):
+class BwrapBox(QuotaBox, Box):
     backend = "bwrap"
+    scratch = True
+
+    def scratch_args(self) -> list[str]:
+        """/tmp and /dev/shm: the host's capped tmpfs (quota.py) where it could mount one, else tmpfs
+        of bubblewrap's own, which caps their size only."""
+        if self.quota_mounted:
+            folder = scratch_folder(self.work)
+            return ["--bind", str(folder / "tmp"), "/tmp", "--bind", str(folder / "shm"), "/dev/shm"]
+        return ["--size", str(TMP_SIZE), "--tmpfs", "/tmp", "--size", str(TMP_SIZE), "--tmpfs", "/dev/shm"]
 
     def command(self) -> list[str]:
         args = [
@@ -79,14 +90,7 @@ class BwrapBox(Box):
             # live as long as the box's IPC namespace, mounted or not).
             "--mqueue",
             "/dev/mqueue",
-            "--size",
-            str(TMP_SIZE),
-            "--tmpfs",
-            "/tmp",
-            "--size",
-            str(TMP_SIZE),
-            "--tmpfs",
-            "/dev/shm",
+            *self.scratch_args(),
             "--ro-bind",
             str(self.mounts.inputs),
             BOX_IN,
@@ -107,12 +111,8 @@ class BwrapBox(Box):
             "/",
             "--chdir",
             BOX_WORK,
-            "--setenv",
-            "PATH",
-            "/usr/local/bin:/usr/bin:/bin",
-            "--setenv",
-            "HOME",
-            "/tmp",
+            "--clearenv",  # the executor (PID 1, its environ readable in the box) gets BOX_ENV only
+            *(arg for key, value in BOX_ENV.items() for arg in ("--setenv", key, value)),
             _python(),
             "-I",
             "-S",
@@ -121,9 +121,11 @@ class BwrapBox(Box):
         return args
 
     def popen_kwargs(self) -> dict:
+        # bwrap itself needs no variable of the judge's either (and --clearenv drops them for the box).
+        kwargs: dict = {"env": dict(BOX_ENV)}
         if os.geteuid() == 0:
-            return {"user": self.uid, "group": self.uid, "extra_groups": []}
-        return {}
+            kwargs.update(user=self.uid, group=self.uid, extra_groups=[])
+        return kwargs
 
 
 def _python() -> str:

@@ -16,13 +16,14 @@ import subprocess
 import uuid
 from pathlib import Path
 
-from ioi_agent.sandbox.base import BOX_BIN, BOX_EXECUTOR, BOX_IN, BOX_WORK, Backend, Box, Mounts
+from ioi_agent.sandbox.base import BOX_BIN, BOX_ENV, BOX_EXECUTOR, BOX_IN, BOX_WORK, Backend, Box, Mounts
+from ioi_agent.sandbox.quota import SCRATCH_INODES, SCRATCH_MB, QuotaBox
 
 IMAGE = os.environ.get("IOI_AGENT_SANDBOX_IMAGE", "ioi-agent-sandbox:latest")
 PIDS_CAP = 256
 
 
-class DockerBox(Box):
+class DockerBox(QuotaBox, Box):
     backend = "docker"
     relayed_stdio = True  # requests go over a Unix socket, not through the client and dockerd
 
@@ -53,8 +54,12 @@ class DockerBox(Box):
             cap,
             "--ipc",
             "private",
+            # Size- and inode-capped; an own /dev/shm replaces the one --ipc private would make (64 MiB,
+            # no inode cap).
             "--tmpfs",
-            "/tmp:rw,nosuid,size=64m,mode=1777",
+            f"/tmp:rw,nosuid,nodev,size={SCRATCH_MB}m,nr_inodes={SCRATCH_INODES},mode=1777",
+            "--tmpfs",
+            f"/dev/shm:rw,nosuid,nodev,size={SCRATCH_MB}m,nr_inodes={SCRATCH_INODES},mode=1777",
             "-v",
             f"{self.mounts.inputs}:{BOX_IN}:ro",
             "-v",
@@ -65,10 +70,13 @@ class DockerBox(Box):
             f"{self.work}:{BOX_WORK}:rw",
             "-w",
             BOX_WORK,
-            "-e",
-            "HOME=/tmp",
             IMAGE,
-            "python3",
+            # The container's environment is the image's plus Docker's own (HOSTNAME); `env -i` execs
+            # the executor with BOX_ENV alone, as bwrap's --clearenv does.
+            "/usr/bin/env",
+            "-i",
+            *(f"{key}={value}" for key, value in BOX_ENV.items()),
+            "/usr/bin/python3",
             "-I",
             "-S",
             f"{BOX_EXECUTOR}/executor.py",

@@ -8,6 +8,7 @@ sweep what a program left) gets a new one, and the old one is removed through `h
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ioi_agent.sandbox import hostfs
@@ -17,10 +18,13 @@ WORK_SUBDIRS = ("run", "out", "tmp")  # the box's own folders under its work fol
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def fresh(home: Path, starts: int, uid: int) -> tuple[Path, int]:
+def fresh(
+    home: Path, starts: int, uid: int, prepare: Callable[[Path], None] | None = None
+) -> tuple[Path, int]:
     """A new work folder beside `home` (home.N, N past `starts` and past any that exists), made before
     its box exists: nothing in it was made by a program, so nothing needs a chown that could follow a
-    planted link. Returns it and its number."""
+    planted link. `prepare` is called on the empty folder before its sub-folders are made (quota.py mounts
+    a capped tmpfs there). Returns it and its number."""
     home.parent.mkdir(parents=True, exist_ok=True)
     while True:
         starts += 1
@@ -30,6 +34,8 @@ def fresh(home: Path, starts: int, uid: int) -> tuple[Path, int]:
             break
         except FileExistsError:
             continue  # never a folder that exists: it may be an old one
+    if prepare is not None:
+        prepare(path)
     os.chmod(path, 0o755)  # whatever the umask
     fd = os.open(path, _DIR_FLAGS)
     try:

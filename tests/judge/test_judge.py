@@ -438,9 +438,10 @@ def test_compile_cache(judges: JudgeFactory, sources: Path, tmp_path: Path) -> N
     before = set(os.listdir(binaries))
     a, b = judge.compile(tmp_path / "first.cpp"), judge.compile(tmp_path / "second_name.cpp")
     assert a.ok and a.key == b.key
-    assert set(os.listdir(binaries)) - before == {a.key}
+    name = judge.pool.program_name  # the store's keyed folder names
+    assert set(os.listdir(binaries)) - before == {name(a.key)}
     c = judge.compile(tmp_path / "other.cpp")
-    assert c.key != a.key and set(os.listdir(binaries)) - before == {a.key, c.key}
+    assert c.key != a.key and set(os.listdir(binaries)) - before == {name(a.key), name(c.key)}
     # Same source, other grader files: another program.
     plain, graded = (
         judges("sum").compile(sources / "add_ok.cpp"),
@@ -453,7 +454,7 @@ def test_compile_cache(judges: JudgeFactory, sources: Path, tmp_path: Path) -> N
 def test_compile_error_is_cached(judges: JudgeFactory, sources: Path) -> None:
     judge = judges("sum")
     first = judge.compile(sources / "ce.cpp")
-    meta = judge.pool.mounts.binaries / first.key / "result.json"
+    meta = judge.pool.mounts.binaries / judge.pool.program_name(first.key) / "result.json"
     assert meta.is_file()
     stamp = meta.stat().st_mtime_ns
     again = judge.compile(sources / "ce.cpp")

@@ -341,11 +341,15 @@ class Judge:
             with ThreadPoolExecutor(self.jobs) as pool:
                 try:
                     return self._judge_in(pool, sources, progress, cancel)
-                except BaseException:
-                    # Ctrl-C (or any failure): finish only the tests already running, drop the queued
-                    # ones, instead of draining the whole queue before the interruption takes effect.
+                except BaseException as exc:
+                    # Ctrl-C (or any failure): drop the queued tests instead of draining the queue first.
                     cancel.set()
                     pool.shutdown(wait=False, cancel_futures=True)
+                    if isinstance(exc, KeyboardInterrupt) and self.remote is None:
+                        # ^C or SIGTERM (cli.main): stop the tests running now too, or leaving this block
+                        # would wait for them up to their wall clock. The judge is then only good for
+                        # close().
+                        self.pool.abort()
                     raise
         finally:
             self.store.flush()  # results are committed in groups: once the pool is done, none waits

@@ -10,8 +10,10 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,8 +22,9 @@ from ioi_agent.files import try_lock
 from ioi_agent.sandbox import cgroups
 from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
 from ioi_agent.sandbox.bwrap import BwrapBackend
-from ioi_agent.sandbox.docker import DockerBackend
+from ioi_agent.sandbox.docker import DockerBackend, name_prefix
 from ioi_agent.sandbox.trusted_box import share_with_trusted, trusted_box_line
+from ioi_agent.sandbox.watchdog import Watchdog
 
 __all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "cache_root", "choose_backend"]
 
@@ -98,6 +101,7 @@ def _choose(name: str) -> tuple[Backend, str]:
     raise SandboxError("no sandbox is usable here: " + "; ".join(reasons))
 
 
+CLOSE_WAIT_S = 5.0  # how long closing waits for a worker to let go of a box it was running (aborted)
 STAGING = ("contestant", "grader")  # trust levels with a staging folder of their own
 UIDS_PER_POOL = 256  # box uids BASE_UID + k × 256 + i, i < 256, for the pool holding range k
 UID_RANGES = 128
@@ -133,7 +137,11 @@ def _claim_uid_range(size: int) -> tuple[int, int | None]:
 
 
 class SandboxPool:
-    """`size` warm boxes of one backend; a worker borrows one box per run."""
+    """`size` warm boxes of one backend; a worker borrows one box per run.
+
+    Whatever the pool made (boxes, containers, cgroups, the session folder) goes with `close`, within
+    seconds even while boxes run programs (an interrupted judge: `abort` first); should the judge die
+    without closing it (SIGKILL), its watchdog (watchdog.py) removes them."""
 
     def __init__(
         self,
@@ -160,6 +168,13 @@ class SandboxPool:
         self._input_key = _input_key(cache)
         self.mounts = Mounts(inputs=inputs, binaries=binaries, executor=stage_executor(cache))
         self.session = Path(tempfile.mkdtemp(prefix="ioi-agent-boxes-"))
+        self._closed = False
+        self._lent: set[int] = set()  # indices of the boxes a worker holds
+        self._lent_lock = threading.Lock()
+        self._watchdog = Watchdog()
+        self._watchdog.tell("dir", self.session)
+        if backend.name == "docker":
+            self._watchdog.tell("containers", name_prefix())
         os.chmod(self.session, 0o755)
         # The judge's own files (outputs copied out of boxes, trusted programs' folders): no box sees it.
         self.private = self.session / "host"
@@ -179,6 +194,8 @@ class SandboxPool:
         if hierarchy is not None:
             try:
                 self.groups = cgroups.PoolGroups(hierarchy)
+                for folder in {self.groups.memory, self.groups.cpu}:
+                    self._watchdog.tell("cgroup", folder)
             except OSError as exc:
                 self.memory_mode = f"memory: rlimits (no cgroup: {exc})"
         if self.groups is not None:
@@ -190,16 +207,20 @@ class SandboxPool:
             for box in self.boxes:
                 box.start()
                 self._free.put(box)
-        except Exception:
+        except BaseException:  # ^C while the boxes start included: none may be left running
             self.close()
             raise
 
     @contextmanager
     def box(self) -> Iterator[Box]:
         box = self._free.get()
+        with self._lent_lock:
+            self._lent.add(box.index)
         try:
             yield box
         finally:
+            with self._lent_lock:
+                self._lent.discard(box.index)
             self._free.put(box)
 
     def stage_input(self, path: Path) -> str:
@@ -221,17 +242,44 @@ class SandboxPool:
         self._staged[memo_key] = box_path
         return box_path
 
-    def close(self) -> None:
+    def abort(self) -> None:
+        """Stop every box a worker is running now (the judge was interrupted: the tests in flight would
+        hold it up to their wall clock) and retire them all: no box of this pool starts again, and every
+        worker waiting on one gets an error at once. The pool is then only good for `close`."""
+        with self._lent_lock:
+            lent = set(self._lent)
         for box in self.boxes:
-            box.close()
-            if box.groups is not None:
-                box.groups.close()
+            box.retired = True
+            if box.index in lent:
+                box.abort()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.abort()
+        # All at once: an idle executor exits at the end of its input, a container needs `docker rm`
+        # (a fraction of a second each), an aborted box waits for its worker to let go of it.
+        with ThreadPoolExecutor(max(1, len(self.boxes))) as threads:
+            list(threads.map(self._close_box, self.boxes))
         if self.groups is not None:
             self.groups.close()
         shutil.rmtree(self.session, ignore_errors=True)
         if self._uid_lock is not None:  # the boxes are gone: their uids are free for another judge
             os.close(self._uid_lock)
             self._uid_lock = None
+        self._watchdog.done()
+
+    @staticmethod
+    def _close_box(box: Box) -> None:
+        held = box._lock.acquire(timeout=CLOSE_WAIT_S)  # a worker unwinding from `abort` closes it first
+        try:
+            box.close()
+            if box.groups is not None:
+                box.groups.close()
+        finally:
+            if held:
+                box._lock.release()
 
     def __enter__(self) -> SandboxPool:
         return self

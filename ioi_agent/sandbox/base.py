@@ -108,6 +108,7 @@ class Box(ABC):
     # Set by the pool where runs get cgroups (cgroups.py): their open files reach the executor over the
     # same Unix socket (SCM_RIGHTS), so a box with groups always talks over the socket.
     groups: BoxGroups | None = None
+    retired = False  # set by a closing pool: the box is never started again
 
     def __init__(self, index: int, mounts: Mounts, work: Path, memory_cap_mb: int):
         self.index = index
@@ -131,6 +132,8 @@ class Box(ABC):
         return {}
 
     def start(self) -> None:
+        if self.retired:  # an interrupted judge: a worker's restart must not outlive the pool
+            raise SandboxError(f"{self.backend}: box {self.index} belongs to a closed pool")
         self.work.mkdir(parents=True, exist_ok=True)
         for sub in ("run", "out", "tmp"):
             (self.work / sub).mkdir(exist_ok=True)
@@ -370,6 +373,22 @@ class Box(ABC):
                 if stream:
                     stream.close()
             self.proc = None
+
+    def abort(self) -> None:
+        """Stop the box now, whatever it runs, from any thread, and retire it: the worker waiting for its
+        reply gets an error at once instead of the request's wall clock later (an interrupted judge)."""
+        self.retired = True
+        conn, proc = self._conn, self.proc
+        if conn is not None:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)  # wakes a reader blocked on the socket
+            except OSError:
+                pass
+        if proc is not None:
+            try:
+                proc.kill()  # bubblewrap takes the whole box with it; Docker's container: close()
+            except OSError:
+                pass
 
     def clear_work(self) -> None:
         """Empty the box's scratch folders (host side, between requests that leave files)."""

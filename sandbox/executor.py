@@ -909,6 +909,8 @@ def main() -> None:
             reply = {"id": req_id, "error": f"{type(exc).__name__}: {exc}"}
         for fd in fds:  # files nobody asked for
             os.close(fd)
+        if STATE["dirty"]:
+            reply["dirty"] = True  # the host: results got across a failed sweep are not to be stored
         channel.write(reply)
         if STATE["dirty"]:
             return  # the host starts a fresh box for the next request

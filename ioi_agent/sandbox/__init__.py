@@ -26,7 +26,7 @@ from ioi_agent.sandbox.docker import DockerBackend, name_prefix
 from ioi_agent.sandbox.trusted_box import share_with_trusted, trusted_box_line
 from ioi_agent.sandbox.watchdog import Watchdog
 
-__all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "cache_root", "choose_backend"]
+__all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "Watch", "cache_root", "choose_backend"]
 
 BACKENDS: dict[str, type[Backend]] = {"docker": DockerBackend, "bwrap": BwrapBackend}
 
@@ -136,6 +136,12 @@ def _claim_uid_range(size: int) -> tuple[int, int | None]:
     )
 
 
+class Watch:
+    """What `SandboxPool.watch` saw: whether a box this thread borrowed failed while lent."""
+
+    failed = False
+
+
 class SandboxPool:
     """`size` warm boxes of one backend; a worker borrows one box per run.
 
@@ -171,6 +177,7 @@ class SandboxPool:
         self._closed = False
         self._lent: set[int] = set()  # indices of the boxes a worker holds
         self._lent_lock = threading.Lock()
+        self._watching = threading.local()  # .current: the Watch of this thread, while one is open
         self._watchdog = Watchdog()
         self._watchdog.tell("dir", self.session)
         if backend.name == "docker":
@@ -216,12 +223,34 @@ class SandboxPool:
         box = self._free.get()
         with self._lent_lock:
             self._lent.add(box.index)
+        watch: Watch | None = getattr(self._watching, "current", None)
+        failures = box.failures
         try:
             yield box
+        except SandboxError:
+            if watch is not None:
+                watch.failed = True
+            raise
         finally:
+            if watch is not None and box.failures != failures:  # its other threads' runs included
+                watch.failed = True
             with self._lent_lock:
                 self._lent.discard(box.index)
             self._free.put(box)
+
+    @contextmanager
+    def watch(self) -> Iterator[Watch]:
+        """Within: `failed` turns true when a box this thread borrows fails while lent (it died and was
+        restarted, its sweep failed, it stopped answering, it raised): what was measured across that is
+        not to be stored (judge/transient.py)."""
+        outer = getattr(self._watching, "current", None)
+        self._watching.current = watch = Watch()
+        try:
+            yield watch
+        finally:
+            self._watching.current = outer
+            if outer is not None and watch.failed:
+                outer.failed = True
 
     def stage_input(self, path: Path) -> str:
         """Copy a test input into the read-only inputs folder, named by a keyed hash of its content;

@@ -109,6 +109,11 @@ class Box(ABC):
     # same Unix socket (SCM_RIGHTS), so a box with groups always talks over the socket.
     groups: BoxGroups | None = None
     retired = False  # set by a closing pool: the box is never started again
+    # Times the box itself failed (died, could not sweep its work folder, stopped answering, refused a
+    # request): a result obtained across one is not a fact about the program (the pool's `watch`).
+    failures = 0
+    _starts = 0
+    _exit_expected = False  # the executor said it exits after its reply: the restart is no failure
 
     def __init__(self, index: int, mounts: Mounts, work: Path, memory_cap_mb: int):
         self.index = index
@@ -134,6 +139,10 @@ class Box(ABC):
     def start(self) -> None:
         if self.retired:  # an interrupted judge: a worker's restart must not outlive the pool
             raise SandboxError(f"{self.backend}: box {self.index} belongs to a closed pool")
+        if self._starts and not self._exit_expected:
+            self.failures += 1  # a restart: the box died under a request
+        self._starts += 1
+        self._exit_expected = False
         self.work.mkdir(parents=True, exist_ok=True)
         for sub in ("run", "out", "tmp"):
             (self.work / sub).mkdir(exist_ok=True)
@@ -335,6 +344,7 @@ class Box(ABC):
                 raise TimeoutError
             line = self._from_box.readline()
         except TimeoutError:
+            self.failures += 1
             self.close()
             raise SandboxError(
                 f"{self.backend}: box {self.index} did not answer within {wait_s:.0f} s; it was stopped"
@@ -347,7 +357,11 @@ class Box(ABC):
         if not line:
             raise BrokenPipeError
         reply = json.loads(line)
+        if reply.get("dirty"):  # the sweep after this request failed: the executor exits now
+            self.failures += 1
+            self._exit_expected = True
         if "error" in reply:
+            self.failures += 1
             raise SandboxError(f"{self.backend}: executor error: {reply['error']}")
         return reply["results"]
 

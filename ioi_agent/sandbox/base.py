@@ -112,8 +112,6 @@ class Box(ABC):
     # Times the box itself failed (died, could not sweep its work folder, stopped answering, refused a
     # request): a result obtained across one is not a fact about the program (the pool's `watch`).
     failures = 0
-    _starts = 0
-    _exit_expected = False  # the executor said it exits after its reply: the restart is no failure
 
     def __init__(self, index: int, mounts: Mounts, work: Path, memory_cap_mb: int):
         self.index = index
@@ -139,10 +137,6 @@ class Box(ABC):
     def start(self) -> None:
         if self.retired:  # an interrupted judge: a worker's restart must not outlive the pool
             raise SandboxError(f"{self.backend}: box {self.index} belongs to a closed pool")
-        if self._starts and not self._exit_expected:
-            self.failures += 1  # a restart: the box died under a request
-        self._starts += 1
-        self._exit_expected = False
         self.work.mkdir(parents=True, exist_ok=True)
         for sub in ("run", "out", "tmp"):
             (self.work / sub).mkdir(exist_ok=True)
@@ -248,6 +242,7 @@ class Box(ABC):
                         self.groups.mark_used(len(procs))
                     return results
                 except BrokenPipeError:
+                    self.failures += 1  # it died under the request (a box dead between two is no failure)
                     if attempt:
                         raise SandboxError(
                             f"{self.backend}: box {self.index} died twice running one request"
@@ -281,6 +276,7 @@ class Box(ABC):
                         )
                     return out
                 except BrokenPipeError:
+                    self.failures += 1  # it died under the request (a box dead between two is no failure)
                     if attempt:
                         raise SandboxError(
                             f"{self.backend}: box {self.index} died twice running one request"
@@ -359,7 +355,6 @@ class Box(ABC):
         reply = json.loads(line)
         if reply.get("dirty"):  # the sweep after this request failed: the executor exits now
             self.failures += 1
-            self._exit_expected = True
         if "error" in reply:
             self.failures += 1
             raise SandboxError(f"{self.backend}: executor error: {reply['error']}")

@@ -243,6 +243,9 @@ class Box(ABC):
                     return results
                 except BrokenPipeError:
                     self.failures += 1  # it died under the request (a box dead between two is no failure)
+                    # Started afresh even if its client still runs: a killed container's `docker run`
+                    # outlives it for a while, and the next request would meet the same dead socket.
+                    self.close()
                     if attempt:
                         raise SandboxError(
                             f"{self.backend}: box {self.index} died twice running one request"
@@ -277,6 +280,9 @@ class Box(ABC):
                     return out
                 except BrokenPipeError:
                     self.failures += 1  # it died under the request (a box dead between two is no failure)
+                    # Started afresh even if its client still runs: a killed container's `docker run`
+                    # outlives it for a while, and the next request would meet the same dead socket.
+                    self.close()
                     if attempt:
                         raise SandboxError(
                             f"{self.backend}: box {self.index} died twice running one request"

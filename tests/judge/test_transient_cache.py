@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
-import pytest
 
 from ioi_agent.judge.runner import Judge
 from ioi_agent.judge.store import ResultStore, StoredOutcome
@@ -36,9 +35,9 @@ SLOW_SUM = (
 # Answers right, then leaves its box's work folder impossible to sweep: a scratch folder gone and the
 # folder itself read-only, so the executor cannot recreate it.
 UNSWEEPABLE = (
-    "#include <cstdio>\n#include <sys/stat.h>\n#include <unistd.h>\n"
+    "#include <cstdio>\n#include <cstdlib>\n#include <sys/stat.h>\n"
     'int main(){ long a, b; scanf("%ld %ld", &a, &b); printf("%ld\\n", a + b); fflush(stdout);'
-    ' rmdir("/box/work/tmp"); chmod("/box/work", 0555); }\n'
+    ' system("rm -rf /box/work/tmp"); chmod("/box/work", 0555); }\n'
 )
 
 
@@ -149,15 +148,13 @@ def test_an_outcome_across_a_box_that_died_is_not_stored(sandbox_name: str, tmp_
         assert store.count() == 1
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="the box is restarted in its read-only work folder")
 def test_an_outcome_whose_sweep_failed_is_not_stored(sandbox_name: str, tmp_path: Path) -> None:
     problem = problem_at(tmp_path / "p", 2.0)
     store = ResultStore(tmp_path / "results.sqlite")
-    hostile, honest = source(tmp_path, "unsweep.cpp", UNSWEEPABLE), source(tmp_path, "sum.cpp", SUM)
+    hostile = source(tmp_path, "unsweep.cpp", UNSWEEPABLE)
     with Judge(problem, sandbox=sandbox_name, jobs=1, store=store) as judge:
         first = judge.judge_sources([hostile])[0]
-        assert first.verdict == Verdict.AC
-        assert store.count() == 0
-        after = judge.judge_sources([honest])[0]  # in a fresh box: stored
-        assert after.verdict == Verdict.AC
-        assert store.count() == 1
+        assert first.verdict == Verdict.AC  # its answer was right: reported
+        assert judge.pool.boxes[0].failures == 1  # the executor said its sweep failed
+        assert store.count() == 0  # but not stored: what the box holds now is not a clean box
+    # (The box replacing it, in a fresh work folder, and the honest run after: tests/sandbox.)

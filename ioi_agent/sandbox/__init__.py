@@ -289,8 +289,12 @@ class SandboxPool:
         self.abort()
         # All at once: an idle executor exits at the end of its input, a container needs `docker rm`
         # (a fraction of a second each), an aborted box waits for its worker to let go of it.
-        with ThreadPoolExecutor(max(1, len(self.boxes))) as threads:
-            list(threads.map(self._close_box, self.boxes))
+        try:
+            with ThreadPoolExecutor(max(1, len(self.boxes))) as threads:
+                list(threads.map(self._close_box, self.boxes))
+        except RuntimeError:  # closed at interpreter shutdown (no new threads then): one by one
+            for box in self.boxes:
+                self._close_box(box)
         if self.groups is not None:
             self.groups.close()
         shutil.rmtree(self.session, ignore_errors=True)

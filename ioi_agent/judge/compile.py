@@ -274,6 +274,8 @@ _DRIVER_STARVED = re.compile(
 # What it prints when RLIMIT_FSIZE stopped a pass (`as` writing a huge object file, say), or a pass
 # writing a file got EFBIG: the driver itself then exits 1 or 4, not by SIGXFSZ.
 _FILE_TOO_LARGE = re.compile(r"File size limit exceeded|File too large")
+# ... and when RLIMIT_CPU (the backstop, a second past the limit) stopped a pass before the poll did.
+_CPU_KILLED = re.compile(r"CPU time limit exceeded")
 
 
 def compile_limits(language: str) -> dict[str, float]:
@@ -325,7 +327,7 @@ def compile_ending(res: ProcResult, log: str, limits: dict[str, float]) -> Compi
     if not res.ok and _DRIVER_STARVED.search(log):
         # The compiler driver could not start its own passes (out of processes in the box).
         return box("the compiler could not start a pass")
-    if res.cpu_exceeded:
+    if res.cpu_exceeded or (not res.ok and _CPU_KILLED.search(log)):
         return exceeded(f"{limits['cpu_s']:g} s of CPU time")
     if res.mem_exceeded:
         return exceeded(f"{_size(limits['mem_mb'])} of memory")

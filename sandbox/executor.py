@@ -986,7 +986,8 @@ def main() -> None:
         for fd in fds:  # files nobody asked for
             os.close(fd)
         if STATE["dirty"]:
-            reply["dirty"] = True  # the host replaces this box: a new one, with a new work folder
+            reply["dirty"] = True  # the host replaces this box (a new one, a new work folder); results got
+            # across a failed sweep are not to be stored
         channel.write(reply)
         if STATE["dirty"]:
             return  # the host starts a fresh box for the next request

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 
@@ -46,14 +47,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    """SIGTERM (`timeout`, a batch system) unwinds like ^C, so boxes, containers and trusted programs
-    are closed by the code that opened them, not left running."""
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    """^C, SIGTERM (`timeout`, a batch system) and SIGHUP unwind as KeyboardInterrupt, so boxes, containers,
+    cgroups and trusted programs are closed by the code that opened them (the judge aborts the runs in
+    flight: seconds, not their wall clocks). A second signal while that runs ends the process at once; the
+    pool's watchdog (sandbox/watchdog.py) then removes what the unwinding had not."""
+    for sig in INTERRUPTS:
+        signal.signal(sig, _exit_now)
     raise KeyboardInterrupt
 
 
+def _exit_now(signum: int, _frame: object) -> None:
+    os._exit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _terminate)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in INTERRUPTS}
+    try:
+        return _run(argv)
+    finally:  # called in-process (tests, a notebook): the caller's handlers come back
+        for sig, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(sig, handler)
+
+
+def _run(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

@@ -6,6 +6,13 @@ Java and Kotlin leave class files. Results, failures included, are cached on dis
 folder every box mounts read-only; that folder is not listable and each program's folder is named by a
 keyed hash of its cache key (`SandboxPool.program_name`), so a box reaches the program it was given and no
 other. A language whose tools the box lacks is "not judged", never a CE.
+
+A compilation has limits of its own (COMPILE_LIMITS: 10 s of CPU time, 1 GiB of memory, 64 MiB per
+file written; more for the JVM compilers): a source that makes the compiler pass one (a constexpr or
+template bomb, `#include </dev/zero>`, a huge initialised array) is a compile error like any other,
+cached as such. Time is the compiler's CPU time, summed over its passes, so the verdict does not depend
+on the machine's load; only a wall-clock stop with CPU to spare (an overloaded machine) is the box's
+failure, never cached. The compiler's output is read with a cap (its head and tail), never whole.
 """
 
 from __future__ import annotations
@@ -16,18 +23,31 @@ import re
 import shutil
 import subprocess
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from ioi_agent.files import unique_sibling
 from ioi_agent.judge import languages
+from ioi_agent.judge.boxfiles import open_below
 from ioi_agent.judge.languages import Language
 from ioi_agent.sandbox import SandboxPool
 from ioi_agent.sandbox.base import BOX_BIN, BOX_WORK, ProcResult, ProcSpec
 
 CPP_FLAGS = ["-O2", "-std=gnu++17", "-pipe"]  # the precompiled header's flags (languages.py: _gcc)
-COMPILE_LIMITS = {"cpu_s": 60.0, "wall_s": 120.0, "mem_mb": 4096, "out_mb": 256, "nproc": 32}
+# CPU time and memory over the compiler's passes together (the run's cgroup; without one, per process:
+# RLIMIT_AS and the waited-for passes' CPU), and RLIMIT_FSIZE on every file written (the binary, the
+# object files in /tmp, the diagnostics). The wall clock is only a backstop against a stalled box.
+COMPILE_LIMITS = {"cpu_s": 10.0, "wall_s": 120.0, "mem_mb": 1024, "out_mb": 64, "nproc": 32}
+# Compilers that are a JVM (several threads' CPU, a large heap) get more, by language family.
+COMPILE_LIMITS_BY_LANGUAGE: dict[str, dict[str, float]] = {
+    "java": {"cpu_s": 60.0, "mem_mb": 4096},
+    "kotlin": {"cpu_s": 120.0, "wall_s": 240.0, "mem_mb": 4096},
+    "rust": {"cpu_s": 30.0, "mem_mb": 2048},
+}
+MESSAGE_HEAD = 16 * 1024  # bytes of the compiler's output kept from its start (the first errors) ...
+MESSAGE_TAIL = 48 * 1024  # ... and from its end (what stopped it): at most 64 KiB in all
 DOCKER_PCH = "/opt/pch"
 # The C++ dialects with a precompiled header: CMS's (and the judge's default) and Kattis's. The image has
 # one folder per dialect (Dockerfile.sandbox); on the host each is built on first use.
@@ -79,8 +99,9 @@ class Compiler:
     def key(self, source: bytes, name: str, grader_files: list[Path], lang: Language) -> str:
         pch = self._pch_of(lang.key)
         h = hashlib.sha256(
-            f"compile-v4|{self.pool.backend.name}|{lang.key}|{lang.compile}|{lang.run}|{pch}".encode()
+            f"compile-v5|{self.pool.backend.name}|{lang.key}|{lang.compile}|{lang.run}|{pch}".encode()
         )
+        h.update(repr(compile_limits(lang)).encode())  # a result under other limits is another fact
         h.update(name.encode() + b"\0" + source)
         for g in grader_files:
             for rel, path in _tree(g):
@@ -150,6 +171,7 @@ class Compiler:
                 for p in [src, *src.rglob("*")]:
                     os.chown(p, box.uid, box.uid)
             box_src = f"{BOX_WORK}/tmp/compile"
+            limits = compile_limits(lang)
             spec = ProcSpec(
                 argv=self._argv(lang, box_src, src, main_name),
                 cwd=box_src,
@@ -162,10 +184,9 @@ class Compiler:
                     "TMPDIR": "/tmp",
                     "JAVA_OPTS": JVM_COMPILER_OPTS,  # kotlinc's launcher script passes these to its JVM
                 },
-                **{**COMPILE_LIMITS, "nproc": max(int(COMPILE_LIMITS["nproc"]), lang.min_nproc)},
+                **limits,
             )
             res = box.run([spec])[0]
-            message = _read_tail(src / "compile.err") + _read_tail(src / "compile.out")
             if res.spawn_error and "No such file" in res.spawn_error:
                 # The compiler (or interpreter) is not in the box: not the source's fault, not judged.
                 return CompiledProgram(
@@ -176,19 +197,12 @@ class Compiler:
                     message=languages.not_installed_message(lang),
                     not_judged=languages.not_installed_message(lang),
                 )
-            box_failure = bool(
-                res.cpu_exceeded or res.wall_exceeded or res.mem_exceeded or res.spawn_error or res.signal
+            log = read_log(box.work, "tmp/compile/compile.err") + read_log(
+                box.work, "tmp/compile/compile.out"
             )
-            if box_failure:
-                message = f"the sandbox stopped the compilation ({_box_reason(res)})\n" + message
-            elif not res.ok and _DRIVER_STARVED.search(message):
-                # The compiler driver could not start its own passes (out of processes or memory in the
-                # box): the box's doing, not the source's; a judge error, compiled again next time.
-                box_failure = True
-                message = (
-                    "the sandbox stopped the compilation (the compiler could not start a pass)\n" + message
-                )
-            ok = res.ok and not box_failure and (not lang.binary or (src / "prog").is_file())
+            ending = compile_ending(res, log, limits)
+            box_failure, message = ending.box_failure, ending.message
+            ok = ending.ok and (not lang.binary or (src / "prog").is_file())
             if ok:
                 _stage(src, self._built(key), lang)
             # The work folder is a tmpfs where it has a quota (sandbox/quota.py): what stays there stays
@@ -354,13 +368,76 @@ def host_pch(binaries: Path, std: str = "gnu++17") -> str | None:
 _DRIVER_STARVED = re.compile(
     r"(cannot execute|vfork|fork|posix_spawn).*(Resource temporarily unavailable|Cannot allocate memory)"
 )
+# What it prints when RLIMIT_FSIZE stopped a pass (`as` writing a huge object file, say), or a pass
+# writing a file got EFBIG: the driver itself then exits 1 or 4, not by SIGXFSZ.
+_FILE_TOO_LARGE = re.compile(r"File size limit exceeded|File too large")
+# ... and when RLIMIT_CPU (the backstop, a second past the limit) stopped a pass before the poll did.
+_CPU_KILLED = re.compile(r"CPU time limit exceeded")
 
 
-def _box_reason(res: ProcResult) -> str:
-    if res.cpu_exceeded or res.wall_exceeded:
-        return "time limit"
-    if res.mem_exceeded:
-        return "memory limit"
+def compile_limits(lang: Language) -> dict[str, float]:
+    """The ProcSpec limits of one compilation in `lang` (a JVM's threads need more processes too)."""
+    limits = {**COMPILE_LIMITS, **COMPILE_LIMITS_BY_LANGUAGE.get(lang.family, {})}
+    limits["nproc"] = max(int(limits["nproc"]), lang.min_nproc)
+    return limits
+
+
+def read_log(work: Path, relative: str) -> str:
+    """The compiler's output file in the box: all of it up to MESSAGE_HEAD + MESSAGE_TAIL bytes, else its
+    head and its tail around a line saying how much was left out. Never more than that is read (a flood
+    of errors can be the file size limit long), and no link a box planted is followed."""
+    fd = open_below(work, relative)
+    if fd is None:
+        return ""
+    try:
+        size = os.fstat(fd).st_size
+        if size <= MESSAGE_HEAD + MESSAGE_TAIL:
+            data = os.pread(fd, size, 0)
+        else:
+            head = os.pread(fd, MESSAGE_HEAD, 0)
+            tail = os.pread(fd, MESSAGE_TAIL, size - MESSAGE_TAIL)
+            skipped = size - len(head) - MESSAGE_TAIL
+            data = head + f"\n[... {skipped} bytes of compiler output left out ...]\n".encode() + tail
+    finally:
+        os.close(fd)
+    return data.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True)
+class CompileEnding:
+    ok: bool  # the compiler ran to its end and succeeded
+    box_failure: bool  # the box, not the source, ended it: a judge error, never cached
+    message: str
+
+
+def compile_ending(res: ProcResult, log: str, limits: dict[str, float]) -> CompileEnding:
+    """What a compilation's run says about the source. A limit the compiler passed is a compile error
+    (the same on every machine: CPU time, memory and file sizes do not depend on the load); the box
+    failing to start a pass, or stopping a compiler that had CPU time to spare, is the box's doing."""
+
+    def box(why: str) -> CompileEnding:
+        return CompileEnding(False, True, f"the sandbox stopped the compilation ({why})\n{log}")
+
+    def exceeded(what: str) -> CompileEnding:
+        return CompileEnding(False, False, f"compilation exceeded {what}\n{log}")
+
     if res.spawn_error:
-        return res.spawn_error
-    return f"signal {res.signal}"
+        return box(res.spawn_error)
+    if not res.ok and _DRIVER_STARVED.search(log):
+        # The compiler driver could not start its own passes (out of processes in the box).
+        return box("the compiler could not start a pass")
+    if res.cpu_exceeded or (not res.ok and _CPU_KILLED.search(log)):
+        return exceeded(f"{limits['cpu_s']:g} s of CPU time")
+    if res.mem_exceeded:
+        return exceeded(f"{_size(limits['mem_mb'])} of memory")
+    if res.output_exceeded or (not res.ok and _FILE_TOO_LARGE.search(log)):
+        return exceeded(f"{_size(limits['out_mb'])} in one file")
+    if res.wall_exceeded:
+        return box(f"wall-clock cap with {res.cpu_s:.1f} s of CPU time: an overloaded machine")
+    if res.signal:
+        return box(f"signal {res.signal}")
+    return CompileEnding(res.ok, False, log)
+
+
+def _size(mb: float) -> str:
+    return f"{mb / 1024:g} GiB" if mb >= 1024 else f"{mb:g} MiB"

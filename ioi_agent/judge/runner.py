@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,9 +26,10 @@ from ioi_agent.judge.kattis_grader import run_grader
 from ioi_agent.judge.results import JudgeReport, SubmissionResult, TestResult
 from ioi_agent.judge.store import ResultStore, StoredOutcome
 from ioi_agent.judge.strategies import Strategy, strategy_for
+from ioi_agent.judge.transient import CpuWindow, storable
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages.model import Group, Problem, Subtask, TaskType, TestCase
-from ioi_agent.sandbox import SandboxPool, cache_root, choose_backend, file_digest
+from ioi_agent.sandbox import SandboxPool, Watch, cache_root, choose_backend, file_digest
 from ioi_agent.scoring import ioi
 
 if TYPE_CHECKING:
@@ -275,20 +277,27 @@ class Judge:
         """Run the tests this thread claimed (their futures in `_inflight`), store and publish their
         outcomes; those a series did not reach are released for others to run."""
         try:
-            if len(tests) == 1:
-                outcomes = [self.strategy.run_test(self, program, tests[0])]
-            else:
-                outcomes = self.strategy.run_tests(self, program, tests)
-            done = []
-            for test, key, future, outcome in zip(tests, keys, futures, outcomes, strict=False):
-                if outcome.verdict == Verdict.TLE and outcome.time_s <= RERUN_TLE_WITHIN * self.time_limit:
-                    # Near the limit, or stopped by the wall clock with CPU to spare: a busy machine can
-                    # do that to a program that fits. Run it once more and keep the second answer (IOI).
-                    outcome = self.strategy.run_test(self, program, test)
-                if outcome.verdict != Verdict.JE:  # a judge error is not a fact about the program
-                    self.store.put(key, outcome)
-                future.set_result(outcome)
-                done.append(outcome)
+            window = CpuWindow()
+            with self.pool.watch() if self.remote is None else nullcontext(Watch()) as watch:
+                if len(tests) == 1:
+                    outcomes = [self.strategy.run_test(self, program, tests[0])]
+                else:
+                    outcomes = self.strategy.run_tests(self, program, tests)
+                done = []
+                for test, key, future, outcome in zip(tests, keys, futures, outcomes, strict=False):
+                    if (
+                        outcome.verdict == Verdict.TLE
+                        and outcome.time_s <= RERUN_TLE_WITHIN * self.time_limit
+                    ):
+                        # Near the limit, or stopped by the wall clock with CPU to spare: a busy machine
+                        # can do that to a program that fits. Run it once more, keep the second answer.
+                        outcome = self.strategy.run_test(self, program, test)
+                    # Only facts about the program: no judge error, nothing got across a failed box,
+                    # no wall-clock TLE of an overloaded machine (judge/transient.py).
+                    if storable(outcome, self.time_limit, watch.failed, window.busy()):
+                        self.store.put(key, outcome)
+                    future.set_result(outcome)
+                    done.append(outcome)
             return done
         except BaseException as exc:
             for future in futures:
@@ -356,11 +365,15 @@ class Judge:
             with ThreadPoolExecutor(self.jobs) as pool:
                 try:
                     return self._judge_in(pool, sources, progress, cancel)
-                except BaseException:
-                    # Ctrl-C (or any failure): finish only the tests already running, drop the queued
-                    # ones, instead of draining the whole queue before the interruption takes effect.
+                except BaseException as exc:
+                    # Ctrl-C (or any failure): drop the queued tests instead of draining the queue first.
                     cancel.set()
                     pool.shutdown(wait=False, cancel_futures=True)
+                    if isinstance(exc, KeyboardInterrupt) and self.remote is None:
+                        # ^C or SIGTERM (cli.main): stop the tests running now too, or leaving this block
+                        # would wait for them up to their wall clock. The judge is then only good for
+                        # close().
+                        self.pool.abort()
                     raise
         finally:
             self.store.flush()  # results are committed in groups: once the pool is done, none waits

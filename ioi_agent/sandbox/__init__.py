@@ -10,8 +10,10 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,11 +22,12 @@ from ioi_agent.files import try_lock
 from ioi_agent.sandbox import cgroups
 from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
 from ioi_agent.sandbox.bwrap import BwrapBackend
-from ioi_agent.sandbox.docker import DockerBackend
+from ioi_agent.sandbox.docker import DockerBackend, name_prefix
 from ioi_agent.sandbox.hostfs import remove_tree
 from ioi_agent.sandbox.trusted_box import share_with_trusted, trusted_box_line
+from ioi_agent.sandbox.watchdog import Watchdog
 
-__all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "cache_root", "choose_backend"]
+__all__ = ["Box", "ProcResult", "ProcSpec", "SandboxPool", "Watch", "cache_root", "choose_backend"]
 
 BACKENDS: dict[str, type[Backend]] = {"docker": DockerBackend, "bwrap": BwrapBackend}
 
@@ -100,6 +103,7 @@ def _choose(name: str) -> tuple[Backend, str]:
     raise SandboxError("no sandbox is usable here: " + "; ".join(reasons))
 
 
+CLOSE_WAIT_S = 5.0  # how long closing waits for a worker to let go of a box it was running (aborted)
 STAGING = ("contestant", "grader")  # trust levels with a staging folder of their own
 UIDS_PER_POOL = 256  # box uids BASE_UID + k × 256 + i, i < 256, for the pool holding range k
 UID_RANGES = 128
@@ -134,8 +138,18 @@ def _claim_uid_range(size: int) -> tuple[int, int | None]:
     )
 
 
+class Watch:
+    """What `SandboxPool.watch` saw: whether a box this thread borrowed failed while lent."""
+
+    failed = False
+
+
 class SandboxPool:
-    """`size` warm boxes of one backend; a worker borrows one box per run."""
+    """`size` warm boxes of one backend; a worker borrows one box per run.
+
+    Whatever the pool made (boxes, containers, cgroups, the session folder) goes with `close`, within
+    seconds even while boxes run programs (an interrupted judge: `abort` first); should the judge die
+    without closing it (SIGKILL), its watchdog (watchdog.py) removes them."""
 
     def __init__(
         self,
@@ -165,6 +179,14 @@ class SandboxPool:
         self._input_key = _input_key(cache)
         self.mounts = Mounts(inputs=inputs, binaries=binaries, executor=stage_executor(cache))
         self.session = Path(tempfile.mkdtemp(prefix="ioi-agent-boxes-"))
+        self._closed = False
+        self._lent: set[int] = set()  # indices of the boxes a worker holds
+        self._lent_lock = threading.Lock()
+        self._watching = threading.local()  # .current: the Watch of this thread, while one is open
+        self._watchdog = Watchdog()
+        self._watchdog.tell("dir", self.session)
+        if backend.name == "docker":
+            self._watchdog.tell("containers", name_prefix())
         os.chmod(self.session, 0o755)
         # The judge's own files (outputs copied out of boxes, trusted programs' folders): no box sees it.
         self.private = self.session / "host"
@@ -184,6 +206,8 @@ class SandboxPool:
         if hierarchy is not None:
             try:
                 self.groups = cgroups.PoolGroups(hierarchy)
+                for folder in {self.groups.memory, self.groups.cpu}:
+                    self._watchdog.tell("cgroup", folder)
             except OSError as exc:
                 self.memory_mode = f"memory: rlimits (no cgroup: {exc})"
         if self.groups is not None:
@@ -195,7 +219,7 @@ class SandboxPool:
             for box in self.boxes:
                 box.start()
                 self._free.put(box)
-        except Exception:
+        except BaseException:  # ^C while the boxes start included: none may be left running
             self.close()
             raise
 
@@ -204,16 +228,42 @@ class SandboxPool:
         """Lend a box, live and clean: one that must be replaced (its executor exited, or could not
         sweep) is restarted with a new work folder first, before the caller places anything in it."""
         box = self._free.get()
+        with self._lent_lock:
+            self._lent.add(box.index)
+        watch: Watch | None = getattr(self._watching, "current", None)
+        failures = box.failures
         try:
             box.ready()
             yield box
+        except SandboxError:
+            if watch is not None:
+                watch.failed = True
+            raise
         finally:
+            if watch is not None and box.failures != failures:  # its other threads' runs included
+                watch.failed = True
+            with self._lent_lock:
+                self._lent.discard(box.index)
             self._free.put(box)
 
     def program_name(self, key: str) -> str:
         """The folder name of the compiled program with cache key `key` in the binaries folder: a keyed
         hash, as for inputs, so only the host can tell which name holds which program."""
         return hmac.new(self._input_key, b"program|" + key.encode(), hashlib.sha256).hexdigest()[:40]
+
+    @contextmanager
+    def watch(self) -> Iterator[Watch]:
+        """Within: `failed` turns true when a box this thread borrows fails while lent (it died and was
+        restarted, its sweep failed, it stopped answering, it raised): what was measured across that is
+        not to be stored (judge/transient.py)."""
+        outer = getattr(self._watching, "current", None)
+        self._watching.current = watch = Watch()
+        try:
+            yield watch
+        finally:
+            self._watching.current = outer
+            if outer is not None and watch.failed:
+                outer.failed = True
 
     def stage_input(self, path: Path) -> str:
         """Copy a test input into the read-only inputs folder, named by a keyed hash of its content;
@@ -234,11 +284,30 @@ class SandboxPool:
         self._staged[memo_key] = box_path
         return box_path
 
-    def close(self) -> None:
+    def abort(self) -> None:
+        """Stop every box a worker is running now (the judge was interrupted: the tests in flight would
+        hold it up to their wall clock) and retire them all: no box of this pool starts again, and every
+        worker waiting on one gets an error at once. The pool is then only good for `close`."""
+        with self._lent_lock:
+            lent = set(self._lent)
         for box in self.boxes:
-            box.close()
-            if box.groups is not None:
-                box.groups.close()
+            box.retired = True
+            if box.index in lent:
+                box.abort()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.abort()
+        # All at once: an idle executor exits at the end of its input, a container needs `docker rm`
+        # (a fraction of a second each), an aborted box waits for its worker to let go of it.
+        try:
+            with ThreadPoolExecutor(max(1, len(self.boxes))) as threads:
+                list(threads.map(self._close_box, self.boxes))
+        except RuntimeError:  # closed at interpreter shutdown (no new threads then): one by one
+            for box in self.boxes:
+                self._close_box(box)
         if self.groups is not None:
             self.groups.close()
         # Everything under it was made by boxes or for them: removed by fd walks that follow nothing.
@@ -246,6 +315,18 @@ class SandboxPool:
         if self._uid_lock is not None:  # the boxes are gone: their uids are free for another judge
             os.close(self._uid_lock)
             self._uid_lock = None
+        self._watchdog.done()
+
+    @staticmethod
+    def _close_box(box: Box) -> None:
+        held = box._lock.acquire(timeout=CLOSE_WAIT_S)  # a worker unwinding from `abort` closes it first
+        try:
+            box.close()
+            if box.groups is not None:
+                box.groups.close()
+        finally:
+            if held:
+                box._lock.release()
 
     def __enter__(self) -> SandboxPool:
         return self

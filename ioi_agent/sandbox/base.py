@@ -121,6 +121,10 @@ class Box(ABC):
     # Set by the pool where runs get cgroups (cgroups.py): their open files reach the executor over the
     # same Unix socket (SCM_RIGHTS), so a box with groups always talks over the socket.
     groups: BoxGroups | None = None
+    retired = False  # set by a closing pool: the box is never started again
+    # Times the box itself failed (died, could not sweep its work folder, stopped answering, refused a
+    # request): a result obtained across one is not a fact about the program (the pool's `watch`).
+    failures = 0
 
     def __init__(self, index: int, mounts: Mounts, work: Path, memory_cap_mb: int):
         self.index = index
@@ -151,6 +155,8 @@ class Box(ABC):
         return None
 
     def start(self) -> None:
+        if self.retired:  # an interrupted judge: a worker's restart must not outlive the pool
+            raise SandboxError(f"{self.backend}: box {self.index} belongs to a closed pool")
         if self._starts:
             remove_tree(self.work)  # the last start's folder: its box is closed
         self.work, self._starts = workdir.fresh(self.home, self._starts, self.uid, self._prepare_work)
@@ -260,6 +266,10 @@ class Box(ABC):
                         self.groups.mark_used(len(procs))
                     return results
                 except BrokenPipeError:
+                    self.failures += 1  # it died under the request (a box dead between two is no failure)
+                    # Started afresh even if its client still runs: a killed container's `docker run`
+                    # outlives it for a while, and the next request would meet the same dead socket.
+                    self.close()
                     if attempt:
                         raise SandboxError(
                             f"{self.backend}: box {self.index} died twice running one request"
@@ -291,6 +301,10 @@ class Box(ABC):
                         )
                     return out
                 except BrokenPipeError:
+                    self.failures += 1  # it died under the request (a box dead between two is no failure)
+                    # Started afresh even if its client still runs: a killed container's `docker run`
+                    # outlives it for a while, and the next request would meet the same dead socket.
+                    self.close()
                     if attempt:
                         raise SandboxError(
                             f"{self.backend}: box {self.index} died twice running one request"
@@ -354,6 +368,7 @@ class Box(ABC):
                 raise TimeoutError
             line = self._from_box.readline()
         except TimeoutError:
+            self.failures += 1
             self.close()
             raise SandboxError(
                 f"{self.backend}: box {self.index} did not answer within {wait_s:.0f} s; it was stopped"
@@ -368,7 +383,9 @@ class Box(ABC):
         reply = json.loads(line)
         if reply.get("dirty"):
             self._stale = True  # the executor exits after this reply: the next request gets a fresh box
+            self.failures += 1
         if "error" in reply:
+            self.failures += 1
             raise SandboxError(f"{self.backend}: executor error: {reply['error']}")
         return reply["results"]
 
@@ -394,6 +411,22 @@ class Box(ABC):
                 if stream:
                     stream.close()
             self.proc = None
+
+    def abort(self) -> None:
+        """Stop the box now, whatever it runs, from any thread, and retire it: the worker waiting for its
+        reply gets an error at once instead of the request's wall clock later (an interrupted judge)."""
+        self.retired = True
+        conn, proc = self._conn, self.proc
+        if conn is not None:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)  # wakes a reader blocked on the socket
+            except OSError:
+                pass
+        if proc is not None:
+            try:
+                proc.kill()  # bubblewrap takes the whole box with it; Docker's container: close()
+            except OSError:
+                pass
 
     def clear_work(self) -> None:
         """Empty the box's out/ and tmp/ from the host side (the executor sweeps after each request

@@ -22,10 +22,11 @@ per-process rlimits (RLIMIT_AS, ru_maxrss), and the judge's sandbox line says wh
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ioi_agent.sandbox.watchdog import remove_cgroup
 
 ENV = "IOI_AGENT_CGROUP"  # "off": rlimits only; a folder: the cgroup (v2) to create the pools under
 
@@ -167,7 +168,7 @@ class PoolGroups:
 
     def close(self) -> None:
         for folder in {self.memory, self.cpu}:
-            _remove_tree(folder)
+            remove_cgroup(folder)
 
 
 @dataclass
@@ -214,7 +215,7 @@ class BoxGroups:
         slot = Slot(self.pool.memory / name, self.pool.cpu / name)
         for folder in {slot.memory, slot.cpu}:
             if folder.exists():
-                _remove_tree(folder)
+                remove_cgroup(folder)
             folder.mkdir()
         try:
             self._open(slot)
@@ -284,39 +285,9 @@ class BoxGroups:
             os.close(fd)
         slot.fds.clear()
         for folder in {slot.memory, slot.cpu}:
-            _remove_tree(folder)
+            remove_cgroup(folder)
 
     def close(self) -> None:
         for slot in self.slots:
             self._drop(slot)
         self.slots = []
-
-
-def _remove_tree(folder: Path) -> None:
-    """rmdir a group and its children (a group with processes left cannot go: they are killed first)."""
-    if not folder.is_dir():
-        return
-    for child in folder.iterdir():
-        if child.is_dir():
-            _remove_tree(child)
-    for _ in range(50):
-        try:
-            folder.rmdir()
-            return
-        except FileNotFoundError:
-            return
-        except OSError:
-            _kill_members(folder)
-            time.sleep(0.02)
-
-
-def _kill_members(folder: Path) -> None:
-    try:
-        pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
-    except (OSError, ValueError):
-        return
-    for pid in pids:
-        try:
-            os.kill(pid, 9)
-        except OSError:
-            pass

@@ -23,12 +23,17 @@ IMAGE = os.environ.get("IOI_AGENT_SANDBOX_IMAGE", "ioi-agent-sandbox:latest")
 PIDS_CAP = 256
 
 
+def name_prefix() -> str:
+    """The start of the names of this process's containers (the pool's watchdog removes them by it)."""
+    return f"ioi-box-{os.getpid()}-"
+
+
 class DockerBox(QuotaBox, Box):
     backend = "docker"
     relayed_stdio = True  # requests go over a Unix socket, not through the client and dockerd
 
     def command(self) -> list[str]:
-        self.name = f"ioi-box-{os.getpid()}-{self.index}-{uuid.uuid4().hex[:6]}"
+        self.name = f"{name_prefix()}{self.index}-{uuid.uuid4().hex[:6]}"
         cap = f"{self.memory_cap_mb}m"
         return [
             "docker",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ioi_agent.errors import SandboxError
 from ioi_agent.files import try_lock
-from ioi_agent.sandbox import cgroups
+from ioi_agent.sandbox import cgroups, quota
 from ioi_agent.sandbox.base import BOX_IN, Backend, Box, Mounts, ProcResult, ProcSpec, executor_dir
 from ioi_agent.sandbox.bwrap import BwrapBackend
 from ioi_agent.sandbox.docker import DockerBackend, name_prefix
@@ -310,7 +310,9 @@ class SandboxPool:
                 self._close_box(box)
         if self.groups is not None:
             self.groups.close()
-        # Everything under it was made by boxes or for them: removed by fd walks that follow nothing.
+        # Everything under it was made by boxes or for them: removed by fd walks that follow nothing (a
+        # quota mount a box's close could not detach first).
+        quota.unmount_all_under(self.session)
         remove_tree(self.session)
         if self._uid_lock is not None:  # the boxes are gone: their uids are free for another judge
             os.close(self._uid_lock)

@@ -79,7 +79,17 @@ def clean(dirs: list[Path], groups: list[Path], containers: list[str]) -> None:
     for folder in groups:
         remove_cgroup(folder)
     for folder in dirs:
+        _unmount_below(folder)  # a quota tmpfs (quota.py) left mounted would keep the folder
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _unmount_below(folder: Path) -> None:
+    try:  # imported in the judge's process, or run as a script beside quota.py (standard library only)
+        from ioi_agent.sandbox.quota import unmount_all_under
+    except ImportError:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves the folder out
+        from quota import unmount_all_under  # type: ignore[no-redef]
+    unmount_all_under(folder)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ and executes one run request after another, so no container or box is started pe
 Protocol: one JSON object per line on stdin, one JSON object per line on stdout, in the same order.
   request  {"id": str, "procs": [ProcSpec, ...]}   -- the procs of one request run concurrently
   ProcSpec {"argv": [...], "cwd": str, "stdin": path|null, "stdout": path|null, "stderr": path|null,
-            "cpu_s": float, "wall_s": float, "mem_mb": int|null, "out_mb": int, "nproc": int,
+            "cpu_s": float, "wall_s": float, "mem_mb": int|null, "as_extra_mb": int, "out_mb": int, "nproc": int,
             "env": {..}, "clean_dirs": [path, ...]}
   reply    {"id": str, "results": [ProcResult, ...]} or {"id": str, "error": str}
   series   {"id": str, "series": [ProcSpec, ...], "capture": int}: each spec a request of its own, one
@@ -350,11 +350,17 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+def _address_space(spec: dict) -> int:
+    """RLIMIT_AS of a run without a cgroup: its memory limit, plus the address space its runtime reserves
+    without using (`as_extra_mb`: PyPy's GC arenas; a cgroup counts only what is used, so none there)."""
+    return (int(spec["mem_mb"]) + int(spec.get("as_extra_mb") or 0)) * MIB
+
+
 def _message(seq: int, procs: list[dict], grouped: bool) -> bytes:
     parts = [str(seq), str(len(procs))]
     for i, spec in enumerate(procs):
         # In a cgroup, the group's limit is the memory limit: no address-space limit on top.
-        mem = 0 if grouped or not spec.get("mem_mb") else int(spec["mem_mb"]) * MIB
+        mem = 0 if grouped or not spec.get("mem_mb") else _address_space(spec)
         env = spec.get("env") or DEFAULT_ENV
         cpu_soft = int(spec["cpu_s"]) + 1  # a backstop; the precise limit is polled
         argv = [str(a) for a in spec["argv"]]
@@ -389,7 +395,7 @@ def _set_limits(spec: dict, slot: dict | None) -> None:
     cpu = max(1, int(spec["cpu_s"] + 1.0))  # backstop; the precise limit is polled
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if spec.get("mem_mb") and slot is None:
-        mem = int(spec["mem_mb"]) * MIB
+        mem = _address_space(spec)
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     # Unlimited stack: the main thread may recurse up to the memory limit (IOI rules), while threads keep
     # glibc's default stack size instead of inheriting a huge one.

@@ -73,6 +73,7 @@ class CompiledProgram(BaseModel):
     # Not judged (its language is not installed or not supported here): the reason, shown as is.
     not_judged: str = ""
     memory_allowance_mb: int = 0  # added to the memory limit of the box for its runs (a JVM's own)
+    address_space_mb: int = 0  # added to RLIMIT_AS only (languages.Language.address_space_mb)
     min_nproc: int = 0
 
 
@@ -99,7 +100,7 @@ class Compiler:
     def key(self, source: bytes, name: str, grader_files: list[Path], lang: Language) -> str:
         pch = self._pch_of(lang.key)
         h = hashlib.sha256(
-            f"compile-v5|{self.pool.backend.name}|{lang.key}|{lang.compile}|{lang.run}|{pch}".encode()
+            f"compile-v6|{self.pool.backend.name}|{lang.key}|{lang.compile}|{lang.run}|{pch}".encode()
         )
         h.update(repr(compile_limits(lang)).encode())  # a result under other limits is another fact
         h.update(name.encode() + b"\0" + source)
@@ -219,6 +220,7 @@ class Compiler:
             ),
             box_failure=box_failure,
             memory_allowance_mb=lang.memory_allowance_mb,
+            address_space_mb=lang.address_space_mb,
             min_nproc=lang.min_nproc,
         )
 

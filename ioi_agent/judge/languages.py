@@ -28,6 +28,7 @@ from ioi_agent.errors import IoiAgentError
 INSTALL_HINT = "install with scripts/install_languages.sh"
 MEMLIM = "{memlim}"  # in a run argv: the memory limit in MiB, filled in when the run is specified
 JVM_ALLOWANCE_MB = 2048
+PYPY_ADDRESS_SPACE_MB = 1024  # PyPy's GC reserves arenas up front (see Language.address_space_mb)
 JVM_NPROC = 64  # a JVM starts ~20 threads (GC, JIT compilers, finalizer, ...): RLIMIT_NPROC counts them
 KOTLIN_RUNTIME = "/usr/share/java/kotlin-stdlib.jar"
 # Kattis's JVM flags (languages.yaml); no perf-data file in the box's /tmp.
@@ -56,6 +57,9 @@ class Language:
     package: str  # the Debian package that provides them
     binary: bool = False  # the build leaves one executable `prog`; else the build folder is the program
     memory_allowance_mb: int = 0
+    # Reserved, unused address space (RLIMIT_AS only, see ProcSpec.as_extra_mb): PyPy aborts at start
+    # ("cannot allocate nursery") under an address-space limit of 256 MiB.
+    address_space_mb: int = 0
     min_nproc: int = 0
     suffixes: tuple[str, ...] = field(default=())
 
@@ -171,6 +175,7 @@ LANGUAGES: dict[str, Language] = {
         run=("/usr/bin/pypy3", "{dir}/{main}"),
         tools=("/usr/bin/pypy3",),
         package="pypy3",
+        address_space_mb=PYPY_ADDRESS_SPACE_MB,
         suffixes=(".py", ".py3"),
     ),
 }

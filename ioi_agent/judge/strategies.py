@@ -62,6 +62,7 @@ def contestant_spec(
         wall_s=2 * tl + 1,
         # A JVM's heap is the limit (-Xmx); its own memory and address space are not the program's.
         mem_mb=limits.memory_mb + program.memory_allowance_mb,
+        as_extra_mb=program.address_space_mb,
         out_mb=limits.output_mb,
         nproc=max(judge.nproc, program.min_nproc),
         clean_dirs=[RUN_CWD],

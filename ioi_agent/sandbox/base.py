@@ -68,6 +68,9 @@ class ProcSpec(BaseModel):
     cpu_s: float
     wall_s: float
     mem_mb: int | None = None
+    # Address space a runtime reserves and never uses (PyPy): added to RLIMIT_AS where no cgroup counts
+    # memory, never to the memory limit itself.
+    as_extra_mb: int = 0
     out_mb: int = 64
     nproc: int = 16
     env: dict[str, str] | None = None

@@ -16,7 +16,7 @@ from ioi_agent.judge.runner import Judge
 from ioi_agent.judge.store import ResultStore
 from ioi_agent.judge.verdict import Verdict
 from ioi_agent.packages import load_problem
-from tests.conftest import write_kattis_problem
+from tests.conftest import run_verdict, write_kattis_problem
 from tests.packages import source_fixtures as fx
 
 AB_TESTS = {"t1": ("1 2\n", "3\n"), "t2": ("40 2\n", "42\n")}
@@ -98,6 +98,32 @@ def test_a_jvm_is_charged_its_heap_only(
         with Judge(problem, sandbox=sandbox_name, jobs=1, store=store) as judge:
             [result] = judge.judge_sources([problem.submissions[0].path])
         assert result.verdict == verdict, result
+
+
+PYPY_ALLOC = "n = int(input())\nkeep = [bytearray(1 << 20) for _ in range(n)]\nprint(len(keep))\n"
+
+
+@pytest.mark.parametrize("cgroup", ["auto", "off"])
+def test_pypy_runs_under_an_address_space_limit(
+    tmp_path: Path, sandbox_name: str, cgroup: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kattis runs Python 3 as PyPy, whose GC reserves address space up front: under RLIMIT_AS alone
+    (no cgroup: a non-root judge, $IOI_AGENT_CGROUP=off) a 256 MiB limit made every PyPy run abort at
+    start (signal 6, "cannot allocate nursery"). The reserve is not the program's: 64 MiB of data is AC,
+    400 MiB is MLE (the test's verdict; the Kattis submission's is problemtools' RTE), with a cgroup and
+    without."""
+    if cgroup == "off":
+        monkeypatch.setenv("IOI_AGENT_CGROUP", "off")
+    for used, verdict in ((64, "AC"), (400, "MLE")):
+        root = _generous(write_kattis_problem(tmp_path / f"py{used}", {"t": (f"{used}\n", f"{used}\n")}))
+        (root / "submissions" / "accepted").mkdir(parents=True)
+        (root / "submissions" / "accepted" / "alloc.py").write_text(PYPY_ALLOC)
+        problem = load_problem(root)
+        store = ResultStore(tmp_path / f"py{used}.sqlite")
+        with Judge(problem, sandbox=sandbox_name, jobs=1, store=store) as judge:
+            assert judge.language_of(problem.submissions[0].path).key == "pypy3"
+            [result] = judge.judge_sources([problem.submissions[0].path])
+        assert run_verdict(result) == verdict, result
 
 
 GETS = '#include <stdio.h>\nint main(){char s[64]; gets(s); int a,b; sscanf(s,"%d %d",&a,&b); printf("%d\\n",a+b);}\n'

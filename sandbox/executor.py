@@ -65,6 +65,16 @@ IS_INIT = os.getpid() == 1
 UMASK = os.umask(0o022)
 os.umask(UMASK)
 DEFAULT_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp"}
+SHARED_UID = "--shared-uid" in sys.argv[1:]  # see _nproc
+
+
+def _hard_nproc() -> int:
+    import resource
+
+    return min(resource.getrlimit(resource.RLIMIT_NPROC)[1], 1 << 62)  # RLIM_INFINITY fits launch.c too
+
+
+SHARED_UID_NPROC = _hard_nproc()  # as high as the box may set it: the limit stays the container's
 LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "launch")
 USE_SERVER = os.access(LAUNCHER, os.X_OK)
 # Stages of a spawn record from launch.c, and what a failure at each is reported as.
@@ -350,6 +360,14 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
+def _nproc(spec: dict) -> int:
+    """RLIMIT_NPROC of a run. It counts every process of the uid in the user namespace: with
+    `--shared-uid` (a Docker box of a non-root judge: the container runs as the judge's own uid, in the
+    host's namespace) that is the judge's processes and threads too, so the limit cannot be the run's;
+    the container's pids cap (docker --pids-limit) is the process limit then."""
+    return SHARED_UID_NPROC if SHARED_UID else int(spec.get("nproc", 64))
+
+
 def _address_space(spec: dict) -> int:
     """RLIMIT_AS of a run without a cgroup: its memory limit, plus the address space its runtime reserves
     without using (`as_extra_mb`: PyPy's GC arenas; a cgroup counts only what is used, so none there)."""
@@ -375,7 +393,7 @@ def _message(seq: int, procs: list[dict], grouped: bool) -> bytes:
             str(int(spec.get("out_mb", 64)) * MIB),
             # +1 for the spawn server, a process of the box's uid that counts towards RLIMIT_NPROC:
             # programs keep the processes and threads they had when the executor forked them itself.
-            str(int(spec.get("nproc", 64)) + 1),
+            str(min(_nproc(spec) + 1, SHARED_UID_NPROC)),
             GROUPS.slots[i]["server"] if grouped else "-",
             str(len(argv)),
             *argv,
@@ -402,7 +420,7 @@ def _set_limits(spec: dict, slot: dict | None) -> None:
     resource.setrlimit(resource.RLIMIT_STACK, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
     out = int(spec.get("out_mb", 64)) * MIB
     resource.setrlimit(resource.RLIMIT_FSIZE, (out, out))
-    nproc = int(spec.get("nproc", 64))
+    nproc = _nproc(spec)
     resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
@@ -626,7 +644,11 @@ def run_request(procs: list[dict]) -> list[dict]:
     results = [_result(s, start, m) for s, m in zip(states, measures, strict=True)]
     if _disk_full():  # the request's programs share the box's file systems: each is charged with it
         for result in results:
+            # Over the quota is a fact of what was written; a time limit reached while writing it (where
+            # nothing stopped the writes: not root, the host's disk) depends on the disk's speed and load.
+            # The verdict is the quota's, the same on every machine.
             result["output_exceeded"] = True
+            result["cpu_exceeded"] = result["wall_exceeded"] = False
     if not _sweep(procs):
         STATE["dirty"] = True
     for slot in slots:
@@ -920,11 +942,12 @@ class _Channel:
         self.sock = None
         self.buffer = b""
         self.fds: list[int] = []  # files received with the line being read
-        if len(sys.argv) == 3 and sys.argv[1] == "--connect":
+        args = sys.argv[1:]
+        if "--connect" in args and args.index("--connect") + 1 < len(args):
             import socket
 
             self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.connect(sys.argv[2])
+            self.sock.connect(args[args.index("--connect") + 1])
 
     def readline(self) -> bytes:
         if self.sock is None:

@@ -85,6 +85,9 @@ class DockerBox(QuotaBox, Box):
             "-I",
             "-S",
             f"{BOX_EXECUTOR}/executor.py",
+            # Not root, the container runs as the judge's uid in the host's namespace: RLIMIT_NPROC
+            # would count the judge's own processes, so the pids cap is the process limit (executor).
+            *([] if os.geteuid() == 0 else ["--shared-uid"]),
         ]
 
     def close(self) -> None:

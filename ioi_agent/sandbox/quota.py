@@ -106,3 +106,7 @@ class QuotaBox:
             unmount(self.work)
             unmount(scratch_folder(self.work))
             self.quota_mounted = False
+            try:  # the empty mount point: the session keeps only live boxes' folders
+                os.rmdir(scratch_folder(self.work))
+            except OSError:
+                pass

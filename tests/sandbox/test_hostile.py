@@ -116,11 +116,16 @@ def listener():
 
 def box_processes(box_uids: set[int]) -> list[psutil.Process]:
     """Processes of this judge's boxes' uids (each judge holds uids of its own: other judges running on
-    the host do not count)."""
+    the host do not count). A non-root judge's boxes run as its own uid: this test process, its
+    ancestors and the pool's watchdog (the judge's, ending after the pool) are not box processes."""
+    judge_side = {os.getpid(), *(p.pid for p in psutil.Process().parents())}
     out = []
     for p in psutil.process_iter(["uids", "cmdline"]):
         uids = p.info["uids"]
-        if uids and uids.real in box_uids and not any("executor.py" in c for c in p.info["cmdline"] or []):
+        cmdline = p.info["cmdline"] or []
+        if p.pid in judge_side or any("watchdog.py" in c for c in cmdline):
+            continue
+        if uids and uids.real in box_uids and not any("executor.py" in c for c in cmdline):
             out.append(p)
     return out
 

@@ -62,12 +62,13 @@ def work_attacks(bait: Path) -> dict[str, str]:
             + SUM,
             plant,
         ),
-        # More entries than a sweep takes (in the box's /tmp, a tmpfs: quick to make on any machine),
-        # links and a closed folder in its work folder: the box is replaced, its old folder removed.
+        # More entries than a sweep takes (SWEEP_BUDGET 10 000, fewer than the work folder's inode quota
+        # of 16 384; the work folder is a tmpfs as root: quick to make), links and a closed folder in
+        # its work folder: the box is replaced, its old folder removed.
         "many_entries.cpp": program(
-            'plant("/box/work/tmp"); mkdir("/tmp/many", 0755);'
-            'for (int i = 0; i < 12000; i++) close(open(("/tmp/many/" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0600));'
-            'chmod("/tmp/many", 0555); chmod("/box/work/tmp", 0555);' + SUM,
+            'plant("/box/work/tmp"); mkdir("/box/work/tmp/many", 0755);'
+            'for (int i = 0; i < 12000; i++) close(open(("/box/work/tmp/many/" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0600));'
+            'chmod("/box/work/tmp/many", 0555); chmod("/box/work/tmp", 0555);' + SUM,
             plant,
         ),
         # A chain of folders far deeper than a recursion or a path allows, each closed to its owner on
@@ -217,7 +218,12 @@ def judge_one_by_one(judge: Judge, sources: list[Path]) -> list[tuple[str, str]]
 
 
 def box_folders(judge: Judge) -> list[str]:
-    return sorted(p.name for p in judge.pool.session.iterdir() if p.name.startswith("box"))
+    """The session's work folders (a bubblewrap box's quota scratch mount, `<work>.scratch`, is not one)."""
+    return sorted(
+        p.name
+        for p in judge.pool.session.iterdir()
+        if p.name.startswith("box") and not p.name.endswith(".scratch")
+    )
 
 
 def test_work_folders_shaped_against_the_sweep(

@@ -61,7 +61,9 @@ def compiler(sandbox_name: str) -> Compiler:
 
 
 def cached_result(compiler: Compiler, key: str) -> dict:
-    return json.loads((compiler.pool.mounts.binaries / key / "result.json").read_text())
+    return json.loads(
+        (compiler.pool.mounts.binaries / compiler.pool.program_name(key) / "result.json").read_text()
+    )
 
 
 @pytest.mark.parametrize(

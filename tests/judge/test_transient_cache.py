@@ -32,12 +32,13 @@ SLOW_SUM = (
     '#include <cstdio>\n#include <unistd.h>\nint main(){ long a, b; scanf("%ld %ld", &a, &b); usleep(1500000);'
     ' printf("%ld\\n", a + b); }\n'
 )
-# Answers right, then leaves its box's work folder impossible to sweep: a scratch folder gone and the
-# folder itself read-only, so the executor cannot recreate it.
+# Answers right, then leaves more entries in its work folder than the executor's sweep takes
+# (SWEEP_BUDGET, 10 000; within the folder's inode quota): the sweep gives up and the box is replaced.
 UNSWEEPABLE = (
-    "#include <cstdio>\n#include <cstdlib>\n#include <sys/stat.h>\n"
+    "#include <cstdio>\n#include <fcntl.h>\n#include <unistd.h>\n#include <string>\n#include <sys/stat.h>\n"
     'int main(){ long a, b; scanf("%ld %ld", &a, &b); printf("%ld\\n", a + b); fflush(stdout);'
-    ' system("rm -rf /box/work/tmp"); chmod("/box/work", 0555); }\n'
+    ' mkdir("/box/work/tmp/many", 0755); for (int i = 0; i < 12000; i++)'
+    ' close(open(("/box/work/tmp/many/" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0600)); }\n'
 )
 
 
@@ -112,7 +113,7 @@ def test_a_wall_clock_tle_on_an_overloaded_machine_is_not_stored(sandbox_name: s
 def kill_box_under_run(judge: Judge, key: str, errors: list[str]) -> None:
     """Wait for the program to run in the box, then kill the box from outside."""
     deadline = time.monotonic() + 120
-    target = f"/box/bin/{key}/prog"
+    target = f"/box/bin/{judge.pool.program_name(key)}/prog"
     while time.monotonic() < deadline:
         for proc in psutil.process_iter(["cmdline"]):
             if (proc.info["cmdline"] or [""])[0] == target:

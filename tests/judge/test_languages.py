@@ -97,7 +97,8 @@ def test_a_jvm_is_charged_its_heap_only(
         store = ResultStore(tmp_path / f"{folder.name}.sqlite")  # no result stored by the other mode
         with Judge(problem, sandbox=sandbox_name, jobs=1, store=store) as judge:
             [result] = judge.judge_sources([problem.submissions[0].path])
-        assert result.verdict == verdict, result
+        # The test's verdict: the Kattis submission's own is problemtools' RTE for a run over memory.
+        assert run_verdict(result) == verdict.value, result
 
 
 PYPY_ALLOC = "n = int(input())\nkeep = [bytearray(1 << 20) for _ in range(n)]\nprint(len(keep))\n"

@@ -209,12 +209,12 @@ def test_the_judge_answers_sigterm_while_reading_a_hostile_output(tmp_path: Path
         textwrap.dedent(
             """
             import signal, sys, threading
-            from ioi_agent.cli import _terminate
+            from ioi_agent.cli import _interrupt
             from ioi_agent.judge.checkers import compare_tokens
             from ioi_agent.judge.compare import digest_of
             from ioi_agent.packages.model import Checker
 
-            signal.signal(signal.SIGTERM, _terminate)
+            signal.signal(signal.SIGTERM, _interrupt)
             data = b" " * (64 << 20) + b"x"
             def work():
                 while True:

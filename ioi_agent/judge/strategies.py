@@ -30,7 +30,7 @@ from ioi_agent.judge.checkers import (
 )
 from ioi_agent.judge.compare import digest_of
 from ioi_agent.judge.compile import CompiledProgram
-from ioi_agent.judge.languages import MEMLIM
+from ioi_agent.judge.languages import HALF_MEMLIM, MEMLIM
 from ioi_agent.judge.outcomes import runtime_verdict
 from ioi_agent.judge.store import StoredOutcome
 from ioi_agent.judge.trusted import TRUSTED, TrustedLimits, TrustedProcess, TrustedResult, run_trusted
@@ -52,7 +52,13 @@ def contestant_spec(
     tl = judge.time_limit
     memlim = str(limits.memory_mb)
     return ProcSpec(
-        argv=[*(a.replace(MEMLIM, memlim) for a in program.argv), *extra.pop("args", [])],
+        argv=[
+            *(
+                a.replace(MEMLIM, memlim).replace(HALF_MEMLIM, str(limits.memory_mb // 2))
+                for a in program.argv
+            ),
+            *extra.pop("args", []),
+        ],
         cwd=RUN_CWD,
         stdin=stdin,
         stdout=stdout,

@@ -10,7 +10,7 @@ import pytest
 
 from ioi_agent.judge.runner import Judge
 from ioi_agent.packages import load_problem
-from tests.conftest import REPO, SHARED
+from tests.conftest import REPO, SHARED, run_verdict
 
 SOLUTIONS = REPO / "tests" / "data" / "shared_solutions"
 KATTIS = SHARED / "data" / "kattis"
@@ -53,7 +53,10 @@ def test_shared_package(package: str) -> None:
         elif record["expect"] == "PA":
             assert 0 < result.score < problem.max_score, where
         else:
-            assert result.verdict == record["expect"], where
+            # The record names what the sandbox saw (the first failing test's verdict). The submission's
+            # own verdict is problemtools' grader's: with `accept_if_any_accepted` on secret/ (these
+            # packages) a program that passes one group is AC with that group's score.
+            assert run_verdict(result) == record["expect"], where
         if problem.scoring:
             assert full == set(record["groups_passed"]), where
         else:

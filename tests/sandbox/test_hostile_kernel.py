@@ -179,7 +179,8 @@ def test_box_environment_is_fixed(
 ) -> None:
     secret = uuid.uuid4().hex
     monkeypatch.setenv("IOI_AGENT_TEST_SECRET", secret)
-    allowed = "PATH HOME LANG TMPDIR PWD"  # PWD: bubblewrap sets it (/box/work)
+    # PWD: bubblewrap sets it (/box/work); PYPY_GC_MAX: the run command of PyPy (languages.py) sets it.
+    allowed = "PATH HOME LANG TMPDIR PWD PYPY_GC_MAX"
     # Every environment a program can read: its own, PID 1's (the executor's), every process's.
     scan_cpp = cpp(
         'std::set<std::string> ok; std::istringstream w("'

@@ -66,12 +66,21 @@ def _exit_now(signum: int, _frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     previous = {sig: signal.signal(sig, _interrupt) for sig in INTERRUPTS}
+    code = 1
     try:
-        return _run(argv)
-    finally:  # called in-process (tests, a notebook): the caller's handlers come back
-        for sig, handler in previous.items():
-            if handler is not None:  # None: set outside Python, cannot be put back
-                signal.signal(sig, handler)
+        code = _run(argv)
+        return code
+    finally:
+        # Called in-process (tests, a notebook: argv given), the caller's handlers come back. The command
+        # itself, once interrupted and unwound, blocks the signals: a second ^C landing while the
+        # interpreter finalizes (which puts the default handlers back) would end it by SIGINT instead of
+        # exit code 130; blocked, it is never delivered.
+        if argv is None and code == 130:
+            signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
+        else:
+            for sig, handler in previous.items():
+                if handler is not None:  # None: set outside Python, cannot be put back
+                    signal.signal(sig, handler)
 
 
 def _run(argv: list[str] | None) -> int:

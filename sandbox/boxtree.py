@@ -74,27 +74,21 @@ def _writable(fd: int) -> None:
 
 def _unlink(fd: int, name: str) -> bool | None:
     """Remove a non-folder entry; True when gone, False when it stays, None when it is a folder."""
-    try:
-        os.unlink(name, dir_fd=fd)
-        return True
-    except FileNotFoundError:
-        return True
-    except IsADirectoryError:
-        return None
-    except PermissionError:
-        pass
-    except OSError as exc:
-        return None if exc.errno == errno.EISDIR else False
-    _writable(fd)
-    try:
-        os.unlink(name, dir_fd=fd)
-        return True
-    except FileNotFoundError:
-        return True
-    except IsADirectoryError:
-        return None
-    except OSError:
-        return False
+    for attempt in range(2):  # a folder closed to its owner is opened up once, then tried again
+        try:
+            os.unlink(name, dir_fd=fd)
+            return True
+        except FileNotFoundError:
+            return True
+        except IsADirectoryError:
+            return None
+        except PermissionError:
+            if attempt:
+                return False
+        except OSError as exc:
+            return None if exc.errno == errno.EISDIR else False
+        _writable(fd)
+    return False
 
 
 def _rmdir(fd: int, name: str) -> bool:
